@@ -1,0 +1,88 @@
+package dev.infinitemap.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The Web Console password of user {@code admin}: the one the user set, or one generated on
+ * first start and kept, readable by the owner only, in {@code conf/admin.password}.
+ */
+final class AdminPassword {
+
+    static final String FILE = "conf/admin.password";
+
+    private final String password;
+    private final boolean generated;
+
+    private AdminPassword(String password, boolean generated) {
+        this.password = password;
+        this.generated = generated;
+    }
+
+    /**
+     * The password to use: the given one (nothing is written), else the stored one, else a new
+     * random one that is stored.
+     */
+    static AdminPassword resolve(Optional<String> given, Path home) throws IOException {
+        if (given.isPresent()) {
+            return new AdminPassword(given.get(), false);
+        }
+        Path file = home.resolve(FILE);
+        if (Files.exists(file)) {
+            String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (!stored.isEmpty()) {
+                return new AdminPassword(stored, false);
+            }
+            Files.delete(file);
+        }
+        String fresh = random();
+        store(file, fresh);
+        return new AdminPassword(fresh, true);
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    // Created with owner-only permissions from the start: there is no moment when others can read it.
+    private static void store(Path file, String password) throws IOException {
+        Files.createDirectories(file.getParent());
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException(file + " appeared while the runtime was creating it; start again", e);
+        }
+        Files.writeString(file, password + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /** @return true when this start generated the password, which is then shown once */
+    boolean generated() {
+        return generated;
+    }
+
+    String plain() {
+        return password;
+    }
+
+    /** @return the password as the Web Console stores it, so the plain text is not a framework property */
+    String webConsoleHash() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+            return "{sha-256}" + Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}
