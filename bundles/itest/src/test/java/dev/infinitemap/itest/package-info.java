@@ -1,0 +1,2 @@
+/** In-framework tests. */
+package dev.infinitemap.itest;
