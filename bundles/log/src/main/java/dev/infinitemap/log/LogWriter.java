@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * The OSGi log is where the framework, FileInstall and our bundles report; the Web Console's
  * Log page reads the same entries, so the console and the log file always agree.
  */
-@Component(configurationPid = LogWriter.PID)
+// Not a service: it only listens. A component without a service is activated at once.
+@Component(service = {}, configurationPid = LogWriter.PID)
 @Designate(ocd = LogWriter.Config.class)
 public class LogWriter implements LogListener {
 
@@ -44,6 +44,7 @@ public class LogWriter implements LogListener {
 
     private final LogReaderService reader;
     private final LoggerAdmin loggerAdmin;
+    private volatile boolean stackTraces;
     private long lastWritten = -1;
 
     @Activate
@@ -69,6 +70,9 @@ public class LogWriter implements LogListener {
     }
 
     private void setLevel(Config config) {
+        // The line names every cause; stack traces are for developers who asked for DEBUG.
+        // The Web Console's Log page shows them at any level.
+        stackTraces = config.level().implies(LogLevel.DEBUG);
         var root = loggerAdmin.getLoggerContext(null);
         root.setLogLevels(Map.of(Logger.ROOT_LOGGER_NAME, config.level()));
     }
@@ -84,7 +88,7 @@ public class LogWriter implements LogListener {
         }
         org.slf4j.Logger out = LoggerFactory.getLogger(source(entry.getBundle()));
         String line = LogLines.describe(entry.getMessage(), entry.getException());
-        Throwable trace = shouldPrintTrace(entry.getException()) ? entry.getException() : null;
+        Throwable trace = stackTraces ? entry.getException() : null;
         switch (entry.getLogLevel()) {
             case AUDIT, ERROR -> out.error(line, trace);
             case WARN -> out.warn(line, trace);
@@ -102,12 +106,6 @@ public class LogWriter implements LogListener {
                 || message.equals("FrameworkEvent STARTLEVEL CHANGED") || message.equals("FrameworkEvent PACKAGES REFRESHED")
                 || message.equals("FrameworkEvent STARTED"));
         return echo && entry.getException() == null;
-    }
-
-    // A BundleException says all there is to say in its message (missing requirement,
-    // activator error with its cause); a stack trace of the framework's internals does not help.
-    private static boolean shouldPrintTrace(Throwable exception) {
-        return exception != null && !(exception instanceof BundleException);
     }
 
     private static String source(Bundle bundle) {

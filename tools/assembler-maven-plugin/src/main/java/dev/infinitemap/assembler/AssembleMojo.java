@@ -73,7 +73,7 @@ public class AssembleMojo extends AbstractMojo {
     @Parameter
     private List<String> deployFeatures = List.of();
 
-    @Parameter(defaultValue = "${maven.multiModuleProjectDirectory}/features")
+    @Parameter(defaultValue = "${project.basedir}/../features")
     private java.io.File featuresDirectory;
 
     /** Static files of the distribution (bin/, conf/, deploy/, bricks/), copied as they are. */
@@ -116,7 +116,7 @@ public class AssembleMojo extends AbstractMojo {
             makeScriptsExecutable(outputDirectory.resolve("bin"));
             getLog().info("Assembled " + outputDirectory + " with " + startOrder.size() + " bundles from " + features);
         } catch (IOException e) {
-            throw new MojoExecutionException("Cannot assemble the runtime in " + outputDirectory + ": " + e.getMessage(), e);
+            throw new MojoExecutionException("Cannot assemble the runtime in " + outputDirectory + ": " + e, e);
         }
     }
 

@@ -1,0 +1,131 @@
+package dev.infinitemap.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Jars and configurations dropped into deploy/ of a running runtime, good and bad. */
+class HotDeployIT {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dir;
+
+    static RuntimeProcess runtime;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = new RuntimeProcess(dir).start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        assertEquals(0, runtime.stop(), "the runtime still stops cleanly after all the bad input");
+    }
+
+    @Test
+    void aThirdPartyBundleDroppedIntoDeployBecomesActiveAndGoesAwayWhenDeleted() throws Exception {
+        Path jar = runtime.deploy("commons-lang3.jar", TestJars.commonsLang3());
+        RuntimeProcess.awaitCondition("commons-lang3 active in the Web Console", TIMEOUT,
+                () -> "Active".equals(bundleState("org.apache.commons.lang3")));
+
+        Files.delete(jar);
+        RuntimeProcess.awaitCondition("commons-lang3 gone from the Web Console", TIMEOUT,
+                () -> bundleState("org.apache.commons.lang3") == null);
+    }
+
+    @Test
+    void aBundleThatCannotResolveStaysVisibleWithItsMissingPackageNamedInLogAndConsole() throws Exception {
+        runtime.deploy("needs-nobody.jar", TestJars.unresolvableBundle("test.needs.nobody", "com.example.nobody.exports.this"));
+        RuntimeProcess.awaitCondition("the missing package named in the log", TIMEOUT,
+                () -> runtime.log().lines().anyMatch(l -> l.contains("test.needs.nobody") && l.contains("com.example.nobody.exports.this")));
+        assertEquals("Installed", bundleState("test.needs.nobody"));
+
+        String details = get("/system/console/bundles/" + bundleId("test.needs.nobody") + ".json");
+        assertTrue(details.contains("com.example.nobody.exports.this"), details);
+        assertRuntimeHealthy();
+    }
+
+    @Test
+    void aBundleWhoseActivatorThrowsIsNamedWithTheReason() throws Exception {
+        runtime.deploy("throwing.jar", TestJars.throwingActivatorBundle("test.throwing.activator"));
+        RuntimeProcess.awaitCondition("the activator's failure in the log", TIMEOUT,
+                () -> runtime.log().lines().anyMatch(l -> l.contains("test.throwing.activator") && l.contains("fixture activator refuses to start")));
+        assertRuntimeHealthy();
+    }
+
+    @Test
+    void aJarThatIsNotAZipGetsOneClearLineNamingTheFile() throws Exception {
+        runtime.deploy("not-a-zip.jar", "this is text, not a jar".getBytes(StandardCharsets.UTF_8));
+        String expected = "deploy/not-a-zip.jar was not installed: it is not a valid jar (zip) file";
+        RuntimeProcess.awaitCondition("the line about not-a-zip.jar", TIMEOUT, () -> runtime.log().contains(expected));
+        assertEquals(1, runtime.log().lines().filter(l -> l.contains(expected)).count(), "said once, not on every scan");
+        assertRuntimeHealthy();
+    }
+
+    @Test
+    void aJarWithoutOsgiManifestGetsOneClearLineNamingTheFile() throws Exception {
+        runtime.deploy("plain.jar", TestJars.jar(Map.of("Created-By", "a test"), Map.of("a.txt", new byte[] { 'a' })));
+        RuntimeProcess.awaitCondition("the line about plain.jar", TIMEOUT,
+                () -> runtime.log().contains("deploy/plain.jar was not installed: its manifest has no Bundle-SymbolicName header"));
+        assertRuntimeHealthy();
+    }
+
+    @Test
+    void aConfigurationWithASyntaxErrorIsNamedWithTheReason() throws Exception {
+        runtime.deploy("broken.cfg", "name = \\u12G4 not an escape\n".getBytes(StandardCharsets.ISO_8859_1));
+        RuntimeProcess.awaitCondition("the line about broken.cfg", TIMEOUT,
+                () -> runtime.log().lines().anyMatch(l -> l.contains("broken.cfg") && l.contains("ERROR")));
+        assertRuntimeHealthy();
+    }
+
+    private static void assertRuntimeHealthy() throws Exception {
+        String bundles = get("/system/console/bundles.json");
+        for (String core : new String[] { "org.apache.felix.fileinstall", "org.apache.felix.webconsole", "dev.infinitemap.daemon" }) {
+            assertEquals("Active", bundleState(core), core + " in " + bundles);
+        }
+    }
+
+    private static String get(String path) throws Exception {
+        var response = runtime.getAsAdmin(path);
+        assertEquals(200, response.statusCode(), path);
+        return response.body();
+    }
+
+    /** The state the Web Console shows for a bundle, or null when it is not installed. */
+    private static String bundleState(String symbolicName) {
+        Matcher m = bundleEntry(symbolicName).matcher(bundlesJson());
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static long bundleId(String symbolicName) {
+        Matcher m = Pattern.compile("\\{\"id\":(\\d+),[^}]*\"symbolicName\":\"" + Pattern.quote(symbolicName) + "\"").matcher(bundlesJson());
+        assertTrue(m.find(), symbolicName + " is listed");
+        return Long.parseLong(m.group(1));
+    }
+
+    private static Pattern bundleEntry(String symbolicName) {
+        return Pattern.compile("\"state\":\"(\\w+)\",[^}]*\"symbolicName\":\"" + Pattern.quote(symbolicName) + "\"");
+    }
+
+    private static String bundlesJson() {
+        try {
+            return runtime.getAsAdmin("/system/console/bundles.json").body();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

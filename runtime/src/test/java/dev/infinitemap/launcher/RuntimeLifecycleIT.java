@@ -1,0 +1,97 @@
+package dev.infinitemap.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start, ready line, password handling, SIGTERM and restart, as a user meets them. */
+class RuntimeLifecycleIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void startsOnTheChosenPortPrintsOneReadyLineAndStopsWithExitCodeZeroOnSigterm() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir).start()) {
+            String ready = runtime.readyLine();
+            assertTrue(ready.matches("InfiniteMap Runtime ready in \\d+\\.\\d\\d s: .*"), ready);
+            assertTrue(ready.contains("http://127.0.0.1:" + runtime.port + "/infinitemap/"), ready);
+            assertTrue(ready.contains("http://127.0.0.1:" + runtime.port + "/system/console"), ready);
+            assertEquals(1, runtime.stdout().lines().filter(l -> l.startsWith("InfiniteMap Runtime ready")).count());
+            // The script execs the JVM: the PID we started is the runtime's own.
+            assertTrue(ProcessHandle.of(runtime.pid()).orElseThrow().info().command().orElse("").endsWith("java"));
+
+            assertEquals(0, runtime.stop());
+            assertTrue(runtime.log().contains("InfiniteMap Runtime stopped."));
+        }
+    }
+
+    @Test
+    void aGeneratedPasswordIsStoredOwnerOnlyPrintedOnceAndKeptAcrossRestarts() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir)) {
+            runtime.start();
+            Path file = runtime.home.resolve("conf/admin.password");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            String password = Files.readString(file).strip();
+            assertTrue(password.length() >= 20);
+            assertTrue(runtime.stdout().contains(password), "the first start shows the generated password");
+            assertFalse(runtime.log().contains(password), "the password is not written to the log");
+            assertEquals(0, runtime.stop());
+
+            runtime.start();
+            assertFalse(runtime.stdout().contains(password), "a later start does not show it again");
+            assertEquals(password, Files.readString(file).strip());
+            assertEquals(200, runtime.get("/system/console/bundles", "admin", password).statusCode());
+        }
+    }
+
+    @Test
+    void aPasswordFromTheEnvironmentIsUsedAndNothingIsWritten() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir).env("INFINITEMAP_ADMIN_PASSWORD", "correct horse battery").start()) {
+            assertFalse(Files.exists(runtime.home.resolve("conf/admin.password")));
+            assertEquals(200, runtime.get("/system/console/bundles", "admin", "correct horse battery").statusCode());
+            assertNotNull(runtime.readyLine());
+        }
+    }
+
+    @Test
+    void theConsoleRefusesMissingCredentialsAndAdminAdmin() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir).start()) {
+            assertEquals(401, runtime.get("/system/console/bundles").statusCode());
+            assertEquals(401, runtime.get("/system/console/bundles.json", "admin", "admin").statusCode());
+            assertEquals(401, runtime.get("/system/console/bundles.json", "admin", runtime.adminPassword() + "x").statusCode());
+            assertEquals(200, runtime.getAsAdmin("/system/console/bundles.json").statusCode());
+        }
+    }
+
+    @Test
+    void theConsolePagesForBundlesComponentsConfigurationEventsAndLogWork() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir).start()) {
+            String bundles = runtime.getAsAdmin("/system/console/bundles.json").body();
+            assertTrue(bundles.contains("all") && bundles.contains("bundles active"), bundles);
+            assertTrue(runtime.getAsAdmin("/system/console/components").body().contains("dev.infinitemap.log.LogWriter"));
+            assertTrue(runtime.getAsAdmin("/system/console/configMgr").body().contains("InfiniteMap log"));
+            assertEquals(200, runtime.getAsAdmin("/system/console/events").statusCode());
+            assertEquals(200, runtime.getAsAdmin("/system/console/logs").statusCode());
+        }
+    }
+
+    @Test
+    void theRuntimeFolderWorksFromAnyWorkingDirectoryAndStartsAgainOnTheSameFolder() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir)) {
+            runtime.start();
+            assertEquals(0, runtime.stop());
+            runtime.start();
+            assertEquals(200, runtime.getAsAdmin("/system/console/bundles.json").statusCode());
+            assertEquals(0, runtime.stop());
+        }
+    }
+}

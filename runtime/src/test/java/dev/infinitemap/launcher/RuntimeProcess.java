@@ -1,0 +1,179 @@
+package dev.infinitemap.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The assembled runtime, copied to a folder of its own and started as a real process with
+ * {@code bin/infinitemap} on a free port: what a user gets.
+ */
+final class RuntimeProcess implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    final Path home;
+    final int port;
+    private final Map<String, String> environment = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process process;
+    private Path stdout;
+    private int starts;
+
+    /** Copies the assembled runtime ({@code -Dinfinitemap.dist}) into {@code dir}. */
+    RuntimeProcess(Path dir) throws IOException {
+        Path dist = Path.of(System.getProperty("infinitemap.dist", "target/infinitemap"));
+        if (!Files.isRegularFile(dist.resolve("bin/infinitemap"))) {
+            throw new IllegalStateException("no assembled runtime at " + dist.toAbsolutePath() + "; run mvn verify");
+        }
+        this.home = dir.resolve("infinitemap");
+        copyTree(dist, home);
+        this.port = freePort();
+        environment.put("INFINITEMAP_HTTP_PORT", String.valueOf(port));
+    }
+
+    RuntimeProcess env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    /** Starts the runtime from another working directory and waits for its ready line. */
+    RuntimeProcess start() throws IOException, InterruptedException {
+        starts++;
+        stdout = home.getParent().resolve("stdout-" + starts + ".txt");
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/infinitemap").toString())
+                .directory(home.getParent().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(stdout.toFile())
+                .redirectError(home.getParent().resolve("stderr-" + starts + ".txt").toFile());
+        builder.environment().remove("INFINITEMAP_ADMIN_PASSWORD");
+        builder.environment().putAll(environment);
+        process = builder.start();
+        awaitCondition("the ready line on standard output", START_TIMEOUT,
+                () -> readyLine() != null || !process.isAlive());
+        if (readyLine() == null) {
+            throw new IllegalStateException("runtime exited with " + process.exitValue() + " before it was ready:\n" + log());
+        }
+        return this;
+    }
+
+    String stdout() {
+        try {
+            return Files.readString(stdout, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String readyLine() {
+        return stdout().lines().filter(l -> l.startsWith("InfiniteMap Runtime ready in ")).findFirst().orElse(null);
+    }
+
+    String log() {
+        try {
+            Path file = home.resolve("log/infinitemap.log");
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Sends SIGTERM and waits for the process to end. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("runtime did not stop within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    String adminPassword() throws IOException {
+        String given = environment.get("INFINITEMAP_ADMIN_PASSWORD");
+        return given != null ? given : Files.readString(home.resolve("conf/admin.password")).strip();
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return get(path, null, null);
+    }
+
+    HttpResponse<String> getAsAdmin(String path) throws IOException, InterruptedException {
+        return get(path, "admin", adminPassword());
+    }
+
+    HttpResponse<String> get(String path, String user, String password) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+        if (user != null) {
+            String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            request.header("Authorization", "Basic " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Writes a file into deploy/ the way a careful user does: complete, then renamed into place. */
+    Path deploy(String name, byte[] content) throws IOException {
+        Path staging = home.resolve("data").resolve(name + ".part");
+        Files.write(staging, content);
+        return Files.move(staging, home.resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            stop();
+        }
+    }
+
+    static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            Thread.sleep(25);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    static List<String> lines(String text) {
+        return text.lines().toList();
+    }
+}

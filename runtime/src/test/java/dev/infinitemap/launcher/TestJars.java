@@ -1,0 +1,63 @@
+package dev.infinitemap.launcher;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+
+/** Builds the jars the end-to-end tests drop into deploy/. */
+final class TestJars {
+
+    private TestJars() {
+    }
+
+    /** A jar with the given main manifest headers and entries. */
+    static byte[] jar(Map<String, String> headers, Map<String, byte[]> entries) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        headers.forEach(manifest.getMainAttributes()::putValue);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(entry.getKey()));
+                out.write(entry.getValue());
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A bundle that imports a package no bundle exports. */
+    static byte[] unresolvableBundle(String symbolicName, String missingPackage) throws IOException {
+        return jar(Map.of("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", symbolicName, "Bundle-Version", "1.0.0",
+                "Import-Package", missingPackage), Map.of());
+    }
+
+    /** A bundle whose activator throws in start. */
+    static byte[] throwingActivatorBundle(String symbolicName) throws IOException {
+        String classFile = "dev/infinitemap/fixture/ThrowingActivator.class";
+        byte[] activator;
+        try (InputStream in = TestJars.class.getClassLoader().getResourceAsStream(classFile)) {
+            activator = in.readAllBytes();
+        }
+        return jar(Map.of("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", symbolicName, "Bundle-Version", "1.0.0",
+                "Bundle-Activator", "dev.infinitemap.fixture.ThrowingActivator", "Import-Package", "org.osgi.framework"),
+                Map.of(classFile, activator));
+    }
+
+    /** The commons-lang3 jar from the local Maven repository: a real third-party bundle. */
+    static byte[] commonsLang3() throws IOException {
+        try {
+            Path jar = Path.of(org.apache.commons.lang3.StringUtils.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.readAllBytes(jar);
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+}
