@@ -1,7 +1,6 @@
 package dev.infinitemap.launcher;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +26,13 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 final class CoreBundles {
 
     static final String LIST = "conf/bundles.list";
-    private static final String LOCATION_PREFIX = "core:";
+    // "reference:" makes the framework read each jar where it lies instead of copying it into
+    // its cache: the core bundles never change while the runtime runs, and start-up saves the copy.
+    private static final String LOCATION_PREFIX = "reference:";
 
     record Entry(int startLevel, Path file) {
         String location() {
-            return LOCATION_PREFIX + file.getFileName();
+            return LOCATION_PREFIX + file.toUri();
         }
     }
 
@@ -60,7 +61,7 @@ final class CoreBundles {
     static List<Bundle> reconcile(BundleContext context, List<Entry> entries) throws IOException, BundleException {
         Map<String, Bundle> cached = new HashMap<>();
         for (Bundle bundle : context.getBundles()) {
-            if (bundle.getLocation().startsWith(LOCATION_PREFIX)) {
+            if (isCoreLocation(bundle.getLocation())) {
                 cached.put(bundle.getLocation(), bundle);
             }
         }
@@ -68,13 +69,9 @@ final class CoreBundles {
         for (Entry entry : entries) {
             Bundle bundle = cached.remove(entry.location());
             if (bundle == null) {
-                try (InputStream in = Files.newInputStream(entry.file())) {
-                    bundle = context.installBundle(entry.location(), in);
-                }
+                bundle = context.installBundle(entry.location());
             } else if (Files.getLastModifiedTime(entry.file()).toMillis() > bundle.getLastModified()) {
-                try (InputStream in = Files.newInputStream(entry.file())) {
-                    bundle.update(in);
-                }
+                bundle.update();
             }
             bundle.adapt(BundleStartLevel.class).setStartLevel(entry.startLevel());
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
@@ -86,6 +83,12 @@ final class CoreBundles {
             stale.uninstall();
         }
         return bundles;
+    }
+
+    // A core bundle is one we installed by reference from a bundle/ folder, this runtime
+    // folder's or, when the folder was moved with its data/, the one it was copied from.
+    private static boolean isCoreLocation(String location) {
+        return location.startsWith(LOCATION_PREFIX + "file:") && location.contains("/bundle/");
     }
 
     /** @return the highest start level in the list: the framework goes there */

@@ -1,0 +1,61 @@
+package dev.infinitemap.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    private static final Path HOME = Path.of("/opt/infinitemap");
+
+    @Test
+    void defaultsAreLoopbackPort8080AndNoPassword() {
+        Settings settings = Settings.read(Map.of(), Map.of(), HOME);
+        assertEquals("127.0.0.1", settings.httpHost());
+        assertEquals(8080, settings.httpPort());
+        assertEquals(Optional.empty(), settings.adminPassword());
+        assertEquals(HOME, settings.home());
+    }
+
+    @Test
+    void environmentVariablesSetEachValue() {
+        Settings settings = Settings.read(Map.of("INFINITEMAP_HTTP_HOST", "0.0.0.0", "INFINITEMAP_HTTP_PORT", "9090",
+                "INFINITEMAP_ADMIN_PASSWORD", "s3cret"), Map.of(), HOME);
+        assertEquals("0.0.0.0", settings.httpHost());
+        assertEquals(9090, settings.httpPort());
+        assertEquals(Optional.of("s3cret"), settings.adminPassword());
+        assertEquals("http://127.0.0.1:9090", settings.baseUrl(), "a wildcard bind is reached through loopback");
+    }
+
+    @Test
+    void aSystemPropertyWinsOverTheEnvironmentVariable() {
+        Settings settings = Settings.read(Map.of("INFINITEMAP_HTTP_PORT", "9090"), Map.of("infinitemap.http.port", "9191"), HOME);
+        assertEquals(9191, settings.httpPort());
+    }
+
+    @Test
+    void aPortThatIsNotANumberOrOutOfRangeIsRefusedByName() {
+        IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                () -> Settings.read(Map.of("INFINITEMAP_HTTP_PORT", "http"), Map.of(), HOME));
+        assertTrue(text.getMessage().contains("INFINITEMAP_HTTP_PORT"));
+        assertThrows(IllegalArgumentException.class, () -> Settings.read(Map.of("INFINITEMAP_HTTP_PORT", "70000"), Map.of(), HOME));
+        assertThrows(IllegalArgumentException.class, () -> Settings.read(Map.of("INFINITEMAP_HTTP_PORT", "0"), Map.of(), HOME));
+    }
+
+    @Test
+    void adminAndEmptyPasswordsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Settings.read(Map.of("INFINITEMAP_ADMIN_PASSWORD", "admin"), Map.of(), HOME));
+        assertThrows(IllegalArgumentException.class, () -> Settings.read(Map.of("INFINITEMAP_ADMIN_PASSWORD", ""), Map.of(), HOME));
+    }
+
+    @Test
+    void anIpv6HostIsBracketedInUrls() {
+        assertEquals("http://[::1]:8080", Settings.read(Map.of("INFINITEMAP_HTTP_HOST", "::1"), Map.of(), HOME).baseUrl());
+    }
+}
