@@ -92,6 +92,28 @@ class HotDeployIT {
         assertRuntimeHealthy();
     }
 
+    @Test
+    void aCfgFileReconfiguresAComponentLiveAndDeletingItRestoresTheDefault() throws Exception {
+        // The log writer prints stack traces only at DEBUG: a visible, live change of behaviour.
+        Path cfg = runtime.deploy("dev.infinitemap.log.cfg", "level = DEBUG\n".getBytes(StandardCharsets.ISO_8859_1));
+        RuntimeProcess.awaitCondition("the DEBUG level in the console's configuration", TIMEOUT,
+                () -> configuration("dev.infinitemap.log").contains("\"value\":\"DEBUG\""));
+        runtime.deploy("traced.jar", TestJars.unresolvableBundle("test.traced", "com.example.traced.missing"));
+        RuntimeProcess.awaitCondition("a stack trace after the failure line", TIMEOUT,
+                () -> runtime.log().contains("com.example.traced.missing") && runtime.log().contains("\tat org.apache.felix.framework."));
+
+        Files.delete(cfg);
+        RuntimeProcess.awaitCondition("the configuration removed", TIMEOUT, () -> !configuration("dev.infinitemap.log").contains("\"value\":\"DEBUG\""));
+    }
+
+    private static String configuration(String pid) {
+        try {
+            return runtime.getAsAdmin("/system/console/configMgr/" + pid + ".json").body();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static void assertRuntimeHealthy() throws Exception {
         String bundles = get("/system/console/bundles.json");
         for (String core : new String[] { "org.apache.felix.fileinstall", "org.apache.felix.webconsole", "dev.infinitemap.daemon" }) {
