@@ -176,7 +176,7 @@ public final class Main {
             if (status == 401) {
                 return;
             }
-            Thread.sleep(20);
+            Thread.sleep(5);
         }
         if (!stopRequested) {
             throw new StartupException(EXIT_START_FAILED, "HTTP on " + settings.baseUrl() + " did not answer with the Web Console within "

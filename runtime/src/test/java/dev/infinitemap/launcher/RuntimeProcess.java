@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -55,6 +54,17 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Starts the runtime from another working directory and waits for its ready line. */
     RuntimeProcess start() throws IOException, InterruptedException {
+        launch();
+        awaitCondition("the ready line on standard output", START_TIMEOUT,
+                () -> readyLine() != null || !process.isAlive());
+        if (readyLine() == null) {
+            throw new IllegalStateException("runtime exited with " + process.exitValue() + " before it was ready:\n" + log());
+        }
+        return this;
+    }
+
+    /** Starts the runtime process and returns at once. */
+    void launch() throws IOException {
         starts++;
         stdout = home.getParent().resolve("stdout-" + starts + ".txt");
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/infinitemap").toString())
@@ -65,12 +75,6 @@ final class RuntimeProcess implements AutoCloseable {
         builder.environment().remove("INFINITEMAP_ADMIN_PASSWORD");
         builder.environment().putAll(environment);
         process = builder.start();
-        awaitCondition("the ready line on standard output", START_TIMEOUT,
-                () -> readyLine() != null || !process.isAlive());
-        if (readyLine() == null) {
-            throw new IllegalStateException("runtime exited with " + process.exitValue() + " before it was ready:\n" + log());
-        }
-        return this;
     }
 
     String stdout() {
@@ -173,7 +177,4 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
-    static List<String> lines(String text) {
-        return text.lines().toList();
-    }
 }
