@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ public final class Main {
     private int run() {
         log = LoggerFactory.getLogger("dev.infinitemap.launcher");
         try {
+            warnWhenReachableFromOtherMachines();
             checkPortIsFree();
             AdminPassword password = AdminPassword.resolve(settings.adminPassword(), settings.home());
             handleStopSignals();
@@ -157,13 +159,33 @@ public final class Main {
         return properties;
     }
 
+    private void warnWhenReachableFromOtherMachines() {
+        try {
+            if (!InetAddress.getByName(settings.httpHost()).isLoopbackAddress()) {
+                log.warn("HTTP listens on {}, so other machines can reach this runtime and its Web Console login. "
+                        + "Set INFINITEMAP_HTTP_HOST=127.0.0.1 to keep it local.", settings.httpHost());
+            }
+        } catch (IOException e) {
+            // An unknown host fails just below, with a clearer message.
+        }
+    }
+
     private void checkPortIsFree() throws StartupException {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(settings.httpHost());
+        } catch (UnknownHostException e) {
+            throw new StartupException(EXIT_CONFIGURATION, "INFINITEMAP_HTTP_HOST \"" + settings.httpHost() + "\" is not a known host name or address.");
+        }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(settings.httpHost()), settings.httpPort()));
+            socket.bind(new InetSocketAddress(address, settings.httpPort()));
         } catch (IOException e) {
+            String hint = String.valueOf(e.getMessage()).contains("already in use")
+                    ? "Is another runtime running? Choose another port with INFINITEMAP_HTTP_PORT."
+                    : "Is " + settings.httpHost() + " an address of this machine? Check INFINITEMAP_HTTP_HOST.";
             throw new StartupException(EXIT_START_FAILED, "cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
-                    + " (" + e.getMessage() + "). Is another runtime running? Choose another port with INFINITEMAP_HTTP_PORT.");
+                    + " (" + e.getMessage() + "). " + hint);
         }
     }
 
