@@ -43,7 +43,7 @@ class FrameworkTest {
                 .filter(b -> b.getSymbolicName().startsWith("dev.infinitemap.") && !b.getSymbolicName().endsWith("-tests"))
                 .toArray(Bundle[]::new);
         assertThat(ours).extracting(Bundle::getSymbolicName)
-                .contains("dev.infinitemap.api", "dev.infinitemap.log", "dev.infinitemap.daemon");
+                .contains("dev.infinitemap.api", "dev.infinitemap.log", "dev.infinitemap.map", "dev.infinitemap.daemon");
 
         List<String> components = new ArrayList<>();
         List<String> unsatisfied = new ArrayList<>();
@@ -60,7 +60,8 @@ class FrameworkTest {
                 }
             }
         }
-        assertThat(components).contains("dev.infinitemap.log.LogWriter", "dev.infinitemap.daemon.deploy.UnusableJarReporter");
+        assertThat(components).contains("dev.infinitemap.log.LogWriter", "dev.infinitemap.map.MapService",
+                "dev.infinitemap.daemon.deploy.UnusableJarReporter");
         assertThat(unsatisfied).isEmpty();
     }
 }

@@ -1,0 +1,70 @@
+package dev.infinitemap.api.map;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The composed infinite map: per cell the tile of the highest layer. Registered as a service
+ * by the InfiniteMap bundle.
+ */
+@ProviderType
+public interface InfiniteMap {
+
+    /** @return the revision of the last applied delta; 0 before the first */
+    long revision();
+
+    /** @return how many cells hold a tile */
+    int tileCount();
+
+    /**
+     * @param x the column
+     * @param y the row
+     * @return the top tile of that cell, if any
+     */
+    Optional<PlacedTile> tile(int x, int y);
+
+    /**
+     * The top tiles in an inclusive rectangle, with the revision they belong to.
+     *
+     * @param x0 left column
+     * @param y0 top row
+     * @param x1 right column, at least x0
+     * @param y1 bottom row, at least y0
+     * @return the tiles and their revision
+     */
+    Snapshot tiles(int x0, int y0, int x1, int y1);
+
+    /** @return every top tile with the revision they belong to */
+    Snapshot snapshot();
+
+    /**
+     * Every change after a revision, oldest first, if the change log still holds them all.
+     *
+     * @param revision the last revision the caller has
+     * @return the changes, or empty when that revision is too old and a snapshot is needed
+     */
+    Optional<List<MapChange>> changesSince(long revision);
+
+    /**
+     * Adds a listener for every change applied from now on.
+     *
+     * @param listener the listener
+     * @return closes the subscription
+     */
+    AutoCloseable subscribe(MapListener listener);
+
+    /**
+     * Tiles and the revision they are consistent with.
+     *
+     * @param revision the map revision
+     * @param tiles the tiles
+     */
+    record Snapshot(long revision, List<PlacedTile> tiles) {
+        /** Creates a snapshot. */
+        public Snapshot {
+            tiles = List.copyOf(tiles);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.infinitemap.map;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import dev.infinitemap.api.CellKey;
+import dev.infinitemap.api.TileDelta;
+import dev.infinitemap.api.event.MapEvents;
+import dev.infinitemap.api.map.InfiniteMap;
+import dev.infinitemap.api.map.MapChange;
+import dev.infinitemap.api.map.MapListener;
+import dev.infinitemap.api.map.PlacedTile;
+
+/**
+ * The InfiniteMap: takes deltas from Event Admin and applies them, one at a time and in
+ * arrival order, on a thread of its own.
+ * <p>
+ * The event handler only queues the delta. Felix Event Admin stops delivering to a handler
+ * that once took longer than its timeout, so a handler that did the work itself could lose
+ * every later delta after one slow apply; queueing takes microseconds whatever the delta.
+ */
+@Component(service = { InfiniteMap.class, EventHandler.class }, configurationPid = MapService.PID,
+        property = EventConstants.EVENT_TOPIC + "=" + MapEvents.DELTA_TOPIC)
+@Designate(ocd = MapService.Config.class)
+public class MapService implements InfiniteMap, EventHandler {
+
+    static final String PID = "dev.infinitemap.map";
+
+    @ObjectClassDefinition(name = "InfiniteMap", description = "The composed map of all compositors.")
+    @interface Config {
+        @AttributeDefinition(name = "Change log size", description = "How many of the latest changes a reconnecting viewer can catch up on without a snapshot (at least 10,000).", min = "10000")
+        int changeLogSize() default 10_000;
+    }
+
+    private final Logger log;
+    private final LayeredMap map = new LayeredMap();
+    private final ChangeLog changeLog;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final BlockingQueue<TileDelta> queue = new LinkedBlockingQueue<>();
+    private final List<MapListener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread applier;
+
+    @Activate
+    public MapService(@Reference(service = LoggerFactory.class) Logger log, Config config) {
+        this.log = log;
+        this.changeLog = new ChangeLog(Math.max(10_000, config.changeLogSize()));
+        this.applier = new Thread(this::applyLoop, "infinitemap-map-applier");
+        applier.setDaemon(true);
+        applier.start();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        applier.interrupt();
+        applier.join(5000);
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        Object delta = event.getProperty(MapEvents.DELTA);
+        if (delta instanceof TileDelta tileDelta) {
+            queue.add(tileDelta);
+        } else {
+            log.warn("Ignored an event on {} without a TileDelta in its \"{}\" property (found {}).", event.getTopic(),
+                    MapEvents.DELTA, delta == null ? "nothing" : delta.getClass().getName());
+        }
+    }
+
+    private void applyLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            TileDelta delta;
+            try {
+                delta = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            MapChange change;
+            lock.writeLock().lock();
+            try {
+                change = map.apply(delta);
+                if (change != null) {
+                    changeLog.add(change);
+                }
+            } catch (RuntimeException e) {
+                log.error("Could not apply {}: {}", delta, e.toString(), e);
+                continue;
+            } finally {
+                lock.writeLock().unlock();
+            }
+            if (change != null) {
+                notifyListeners(change);
+            }
+        }
+    }
+
+    private void notifyListeners(MapChange change) {
+        for (MapListener listener : listeners) {
+            try {
+                listener.changed(change);
+            } catch (RuntimeException e) {
+                log.error("A map listener ({}) failed on {}: {}", listener.getClass().getName(), change, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public long revision() {
+        return read(map::revision);
+    }
+
+    @Override
+    public int tileCount() {
+        return read(map::tileCount);
+    }
+
+    @Override
+    public Optional<PlacedTile> tile(int x, int y) {
+        return read(() -> Optional.ofNullable(map.tile(CellKey.pack(x, y))));
+    }
+
+    @Override
+    public Snapshot tiles(int x0, int y0, int x1, int y1) {
+        if (x1 < x0 || y1 < y0) {
+            throw new IllegalArgumentException("empty rectangle: x0=" + x0 + ", y0=" + y0 + ", x1=" + x1 + ", y1=" + y1);
+        }
+        return read(() -> new Snapshot(map.revision(), map.tiles(x0, y0, x1, y1)));
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return read(() -> {
+            List<PlacedTile> all = new java.util.ArrayList<>(map.tileCount());
+            map.composed().forEach(all::add);
+            return new Snapshot(map.revision(), all);
+        });
+    }
+
+    @Override
+    public Optional<List<MapChange>> changesSince(long revision) {
+        return read(() -> changeLog.since(revision, map.revision()));
+    }
+
+    @Override
+    public AutoCloseable subscribe(MapListener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private <T> T read(java.util.function.Supplier<T> query) {
+        lock.readLock().lock();
+        try {
+            return query.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+}

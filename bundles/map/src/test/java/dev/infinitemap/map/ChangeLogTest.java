@@ -1,0 +1,34 @@
+package dev.infinitemap.map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.infinitemap.api.map.MapChange;
+
+class ChangeLogTest {
+
+    @Test
+    void answersEveryChangeAfterARevisionItStillHolds() {
+        ChangeLog log = new ChangeLog(10);
+        for (long r = 1; r <= 25; r++) {
+            log.add(new MapChange(r, List.of(), new long[0]));
+        }
+        assertEquals(List.of(21L, 22L, 23L, 24L, 25L), log.since(20, 25).orElseThrow().stream().map(MapChange::revision).toList());
+        assertEquals(10, log.since(15, 25).orElseThrow().size(), "the oldest kept change is 16, so 15 is just reachable");
+        assertTrue(log.since(14, 25).isEmpty(), "revision 15 is gone: the caller needs a snapshot");
+        assertEquals(List.of(), log.since(25, 25).orElseThrow());
+        assertTrue(log.since(26, 25).isEmpty(), "a revision from the future is not trusted");
+    }
+
+    @Test
+    void aNewMapCanBeCaughtUpFromRevisionZero() {
+        ChangeLog log = new ChangeLog(10);
+        log.add(new MapChange(1, List.of(), new long[0]));
+        assertEquals(1, log.since(0, 1).orElseThrow().size());
+        assertEquals(List.of(), new ChangeLog(5).since(0, 0).orElseThrow());
+    }
+}
