@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,9 @@ class RuntimeLifecycleIT {
             assertEquals(1, runtime.stdout().lines().filter(l -> l.startsWith("InfiniteMap Runtime ready")).count());
             // The script execs the JVM: the PID we started is the runtime's own.
             assertTrue(ProcessHandle.of(runtime.pid()).orElseThrow().info().command().orElse("").endsWith("java"));
+
+            RuntimeProcess.awaitCondition("the sample manifest applied", Duration.ofSeconds(10),
+                    () -> runtime.log().contains("deploy/welcome.manifest.json applied: 77 tiles put, 0 removed (compositor welcome, layer 0)."));
 
             assertEquals(0, runtime.stop());
             assertTrue(runtime.log().contains("InfiniteMap Runtime stopped."));

@@ -1,0 +1,170 @@
+package dev.infinitemap.daemon.manifest;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Turns tile manifests in {@code deploy/} ({@code manifest.json}, {@code *.manifest.json})
+ * into exact deltas: each file is one compositor, and each change of the file posts exactly
+ * the cells that changed. A file that is invalid changes nothing: its last good tiles stay
+ * and the error is logged with the file and the position.
+ */
+@Component(configurationPid = ManifestInstaller.PID)
+@Designate(ocd = ManifestInstaller.Config.class)
+public class ManifestInstaller implements ArtifactInstaller {
+
+    static final String PID = "dev.infinitemap.daemon.manifest";
+
+    /** A file modified this recently that ends early is taken to be still being written. */
+    static final long STILL_WRITING_MILLIS = 2000;
+
+    @ObjectClassDefinition(name = "InfiniteMap tile manifests", description = "Limits for the tile manifests in deploy/.")
+    @interface Config {
+        @AttributeDefinition(name = "Largest file (bytes)", min = "1")
+        long maxFileBytes() default 64L * 1024 * 1024;
+
+        @AttributeDefinition(name = "Most tiles per compositor", min = "1")
+        int maxTiles() default 1_000_000;
+    }
+
+    /** The last good state of one manifest file. */
+    private record Applied(String compositor, int layer, TileSet tiles) {
+    }
+
+    private final Logger log;
+    private final DeltaPublisher publisher;
+    private final ScheduledExecutorService recheck = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "infinitemap-manifest-recheck");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<File, Applied> applied = new HashMap<>();
+    private final Map<File, String> errors = new HashMap<>();
+    private volatile Config config;
+
+    @Activate
+    public ManifestInstaller(@Reference EventAdmin eventAdmin, @Reference(service = LoggerFactory.class) Logger log, Config config) {
+        this.log = log;
+        this.publisher = new DeltaPublisher(eventAdmin);
+        this.config = config;
+    }
+
+    @Modified
+    void modified(Config config) {
+        this.config = config;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        recheck.shutdownNow();
+        publisher.close();
+    }
+
+    @Override
+    public boolean canHandle(File file) {
+        String name = file.getName();
+        return name.equals("manifest.json") || name.endsWith(".manifest.json");
+    }
+
+    @Override
+    public void install(File file) {
+        apply(file);
+    }
+
+    @Override
+    public void update(File file) {
+        apply(file);
+    }
+
+    @Override
+    public synchronized void uninstall(File file) {
+        errors.remove(file);
+        Applied before = applied.remove(file);
+        if (before != null) {
+            publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
+            log.info("deploy/{} removed: its {} tiles left the map (compositor {}).", file.getName(), before.tiles().size(), before.compositor());
+        }
+    }
+
+    synchronized void apply(File file) {
+        if (!file.isFile()) {
+            return; // deleted meanwhile: FileInstall calls uninstall next
+        }
+        Manifest manifest;
+        try {
+            manifest = read(file);
+        } catch (ManifestException e) {
+            long age = System.currentTimeMillis() - file.lastModified();
+            if (e.truncated() && age < STILL_WRITING_MILLIS) {
+                recheck.schedule(() -> apply(file), STILL_WRITING_MILLIS - age + 50, TimeUnit.MILLISECONDS);
+                return;
+            }
+            fail(file, e.getMessage());
+            return;
+        }
+        String compositor = manifest.compositor().orElse(nameOf(file));
+        for (Map.Entry<File, Applied> other : applied.entrySet()) {
+            if (!other.getKey().equals(file) && other.getValue().compositor().equals(compositor)) {
+                fail(file, "the compositor name \"" + compositor + "\" is already used by deploy/" + other.getKey().getName());
+                return;
+            }
+        }
+        Applied before = applied.get(file);
+        if (before != null && !before.compositor().equals(compositor)) {
+            publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
+            before = null;
+        }
+        TileSet.Diff diff = TileSet.diff(before == null ? TileSet.EMPTY : before.tiles(), manifest.tiles());
+        boolean layerChanged = before != null && before.layer() != manifest.layer();
+        if (!diff.isEmpty() || layerChanged) {
+            publisher.publish(compositor, manifest.layer(), diff.put(), diff.removed());
+        }
+        applied.put(file, new Applied(compositor, manifest.layer(), manifest.tiles()));
+        errors.remove(file);
+        log.info("deploy/{} applied: {} tiles put, {} removed (compositor {}, layer {}).", file.getName(), diff.put().size(),
+                diff.removed().length, compositor, manifest.layer());
+    }
+
+    private Manifest read(File file) throws ManifestException {
+        long size = file.length();
+        if (size > config.maxFileBytes()) {
+            throw new ManifestException("the file is " + size + " bytes, over the limit of " + config.maxFileBytes(), false);
+        }
+        try (InputStream in = Files.newInputStream(file.toPath())) {
+            return new ManifestReader(config.maxTiles()).read(in);
+        } catch (IOException e) {
+            throw new ManifestException("cannot read the file: " + e.getMessage(), false);
+        }
+    }
+
+    private void fail(File file, String reason) {
+        errors.put(file, reason);
+        log.error("deploy/{} was not applied: {}. {}", file.getName(), reason,
+                applied.containsKey(file) ? "Its last good tiles stay on the map." : "It has no tiles on the map yet.");
+    }
+
+    private static String nameOf(File file) {
+        String name = file.getName();
+        return name.equals("manifest.json") ? "manifest" : name.substring(0, name.length() - ".manifest.json".length());
+    }
+}

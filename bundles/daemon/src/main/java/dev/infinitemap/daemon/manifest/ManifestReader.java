@@ -1,0 +1,196 @@
+package dev.infinitemap.daemon.manifest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+
+import dev.infinitemap.api.CellKey;
+import dev.infinitemap.api.Tile;
+import dev.infinitemap.api.TileRules;
+
+/**
+ * Reads a tile manifest in either format, streaming, and validates every field:
+ * <pre>
+ * { "3,-7": { "brick": "grass.png", "timestamp": 1732400000.25 } }
+ * { "compositor": "terrain", "layer": 10, "tiles": { "3,-7": { ... } } }
+ * </pre>
+ * Errors name the line and column, and the cell key where there is one.
+ */
+final class ManifestReader {
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+            .build();
+
+    private final int maxTiles;
+
+    ManifestReader(int maxTiles) {
+        this.maxTiles = maxTiles;
+    }
+
+    Manifest read(InputStream in) throws ManifestException {
+        try (JsonParser parser = JSON.createParser(in)) {
+            return readManifest(parser);
+        } catch (JsonParseException e) {
+            // Jackson says "end-of-input" in a JsonEOFException or, between object entries, in a plain one.
+            if (e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
+                throw new ManifestException("the file ends early, at " + where(e.getLocation()) + " (incomplete JSON)", true);
+            }
+            throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage(), false);
+        } catch (StreamConstraintsException e) {
+            throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage(), false);
+        } catch (IOException e) {
+            throw new ManifestException("cannot read the file: " + e.getMessage(), false);
+        }
+    }
+
+    private Manifest readManifest(JsonParser p) throws IOException, ManifestException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw error(p, "the manifest must be a JSON object");
+        }
+        Optional<String> compositor = Optional.empty();
+        Integer layer = null;
+        List<Tile> tiles = new ArrayList<>();
+        boolean named = false;
+        boolean legacyCells = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "compositor" -> {
+                    compositor = Optional.of(compositorName(p));
+                    named = true;
+                }
+                case "layer" -> {
+                    layer = layer(p);
+                    named = true;
+                }
+                case "tiles" -> {
+                    expect(p, JsonToken.START_OBJECT, "\"tiles\" must be an object of \"x,y\" keys");
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        readTile(p, tiles);
+                    }
+                    named = true;
+                }
+                default -> {
+                    readTile(p, tiles);
+                    legacyCells = true;
+                }
+            }
+        }
+        if (named && legacyCells) {
+            throw error(p, "cell keys must be inside \"tiles\" when \"compositor\", \"layer\" or \"tiles\" is used");
+        }
+        if (p.nextToken() != null) {
+            throw error(p, "unexpected content after the manifest object");
+        }
+        try {
+            return new Manifest(compositor, layer == null ? 0 : layer, TileSet.of(tiles));
+        } catch (IllegalArgumentException e) {
+            // "3,-7" and "3, -7" are different JSON keys but the same cell.
+            throw new ManifestException(e.getMessage(), false);
+        }
+    }
+
+    // The parser stands on a cell key's value.
+    private void readTile(JsonParser p, List<Tile> tiles) throws IOException, ManifestException {
+        String key = p.currentName();
+        if (p.currentToken() == JsonToken.FIELD_NAME) {
+            p.nextToken();
+        }
+        long cell;
+        try {
+            cell = CellKey.parse(key);
+        } catch (IllegalArgumentException e) {
+            throw error(p, e.getMessage());
+        }
+        if (tiles.size() == maxTiles) {
+            throw error(p, "more than " + maxTiles + " tiles (the limit per compositor)");
+        }
+        expect(p, JsonToken.START_OBJECT, "tile \"" + key + "\" must be an object with \"brick\" and \"timestamp\"");
+        String brick = null;
+        Double timestamp = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("brick")) {
+                if (value != JsonToken.VALUE_STRING) {
+                    throw error(p, "tile \"" + key + "\": brick must be a string");
+                }
+                brick = p.getText();
+            } else if (field.equals("timestamp")) {
+                if (!value.isNumeric()) {
+                    throw error(p, "tile \"" + key + "\": timestamp must be a number");
+                }
+                timestamp = p.getDoubleValue();
+            } else {
+                p.skipChildren(); // other fields are allowed and ignored, as the old format did
+            }
+        }
+        if (brick == null) {
+            throw error(p, "tile \"" + key + "\" has no brick");
+        }
+        if (timestamp == null) {
+            throw error(p, "tile \"" + key + "\" has no timestamp");
+        }
+        Optional<String> problem = TileRules.brickProblem(brick);
+        if (problem.isEmpty()) {
+            problem = TileRules.timestampProblem(timestamp);
+        }
+        if (problem.isPresent()) {
+            throw error(p, "tile \"" + key + "\": " + problem.get());
+        }
+        tiles.add(new Tile(CellKey.x(cell), CellKey.y(cell), brick, timestamp));
+    }
+
+    private static String compositorName(JsonParser p) throws IOException, ManifestException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw error(p, "\"compositor\" must be a string");
+        }
+        String name = p.getText().strip();
+        if (name.isEmpty() || name.length() > 100) {
+            throw error(p, "\"compositor\" must be 1 to 100 characters");
+        }
+        return name;
+    }
+
+    private static int layer(JsonParser p) throws IOException, ManifestException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            throw error(p, "\"layer\" must be an integer");
+        }
+        try {
+            return p.getIntValue();
+        } catch (IOException e) {
+            throw error(p, "\"layer\" is outside the 32-bit range");
+        }
+    }
+
+    private static void expect(JsonParser p, JsonToken token, String message) throws ManifestException {
+        if (p.currentToken() != token) {
+            throw error(p, message);
+        }
+    }
+
+    private static ManifestException error(JsonParser p, String message) {
+        return new ManifestException(message + " (at " + where(p.currentTokenLocation()) + ")", false);
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null ? "an unknown position" : "line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+}
