@@ -61,7 +61,8 @@ class FrameworkTest {
             }
         }
         assertThat(components).contains("dev.infinitemap.log.LogWriter", "dev.infinitemap.map.MapService",
-                "dev.infinitemap.daemon.deploy.UnusableJarReporter");
+                "dev.infinitemap.daemon.deploy.UnusableJarReporter", "dev.infinitemap.daemon.manifest.ManifestInstaller",
+                "dev.infinitemap.daemon.delta.DeltaPublisher", "dev.infinitemap.daemon.compositor.CompositorTracker");
         assertThat(unsatisfied).isEmpty();
     }
 }

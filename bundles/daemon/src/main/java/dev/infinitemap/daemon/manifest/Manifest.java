@@ -2,6 +2,8 @@ package dev.infinitemap.daemon.manifest;
 
 import java.util.Optional;
 
+import dev.infinitemap.daemon.delta.TileSet;
+
 /**
  * A valid tile manifest.
  *

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,14 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.event.EventAdmin;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import dev.infinitemap.daemon.delta.DeltaPublisher;
+import dev.infinitemap.daemon.delta.TileSet;
 
 /**
  * Turns tile manifests in {@code deploy/} ({@code manifest.json}, {@code *.manifest.json})
@@ -63,9 +66,9 @@ public class ManifestInstaller implements ArtifactInstaller {
     private volatile Config config;
 
     @Activate
-    public ManifestInstaller(@Reference EventAdmin eventAdmin, @Reference(service = LoggerFactory.class) Logger log, Config config) {
+    public ManifestInstaller(@Reference DeltaPublisher publisher, @Reference(service = LoggerFactory.class) Logger log, Config config) {
         this.log = log;
-        this.publisher = new DeltaPublisher(eventAdmin);
+        this.publisher = publisher;
         this.config = config;
     }
 
@@ -75,9 +78,8 @@ public class ManifestInstaller implements ArtifactInstaller {
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() {
         recheck.shutdownNow();
-        publisher.close();
     }
 
     @Override
@@ -102,6 +104,7 @@ public class ManifestInstaller implements ArtifactInstaller {
         Applied before = applied.remove(file);
         if (before != null) {
             publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
+            publisher.release(before.compositor(), owner(file));
             log.info("deploy/{} removed: its {} tiles left the map (compositor {}).", file.getName(), before.tiles().size(), before.compositor());
         }
     }
@@ -123,15 +126,15 @@ public class ManifestInstaller implements ArtifactInstaller {
             return;
         }
         String compositor = manifest.compositor().orElse(nameOf(file));
-        for (Map.Entry<File, Applied> other : applied.entrySet()) {
-            if (!other.getKey().equals(file) && other.getValue().compositor().equals(compositor)) {
-                fail(file, "the compositor name \"" + compositor + "\" is already used by deploy/" + other.getKey().getName());
-                return;
-            }
+        Optional<String> taken = publisher.claim(compositor, owner(file));
+        if (taken.isPresent()) {
+            fail(file, "the compositor name \"" + compositor + "\" is already used by " + taken.get());
+            return;
         }
         Applied before = applied.get(file);
         if (before != null && !before.compositor().equals(compositor)) {
             publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
+            publisher.release(before.compositor(), owner(file));
             before = null;
         }
         TileSet.Diff diff = TileSet.diff(before == null ? TileSet.EMPTY : before.tiles(), manifest.tiles());
@@ -161,6 +164,10 @@ public class ManifestInstaller implements ArtifactInstaller {
         errors.put(file, reason);
         log.error("deploy/{} was not applied: {}. {}", file.getName(), reason,
                 applied.containsKey(file) ? "Its last good tiles stay on the map." : "It has no tiles on the map yet.");
+    }
+
+    private static String owner(File file) {
+        return "deploy/" + file.getName();
     }
 
     private static String nameOf(File file) {

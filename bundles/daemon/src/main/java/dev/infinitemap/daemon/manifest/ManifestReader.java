@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 
+import dev.infinitemap.daemon.delta.TileSet;
 import dev.infinitemap.api.CellKey;
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.TileRules;

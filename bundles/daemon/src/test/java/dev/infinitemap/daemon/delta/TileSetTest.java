@@ -1,4 +1,4 @@
-package dev.infinitemap.daemon.manifest;
+package dev.infinitemap.daemon.delta;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.infinitemap.daemon.manifest;
+package dev.infinitemap.daemon.delta;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,9 +11,9 @@ import dev.infinitemap.api.Tile;
  * A compositor's tiles, sorted by cell in two parallel arrays: compact (no per-tile map entry,
  * no boxed key) and diffable in one merge pass.
  */
-final class TileSet {
+public final class TileSet {
 
-    static final TileSet EMPTY = new TileSet(new long[0], new Tile[0]);
+    public static final TileSet EMPTY = new TileSet(new long[0], new Tile[0]);
 
     private final long[] cells;
     private final Tile[] tiles;
@@ -27,7 +27,7 @@ final class TileSet {
      * @param tiles at most one tile per cell
      * @throws IllegalArgumentException naming a cell that has two tiles
      */
-    static TileSet of(List<Tile> tiles) {
+    public static TileSet of(List<Tile> tiles) {
         Tile[] sorted = tiles.toArray(new Tile[0]);
         Arrays.sort(sorted, Comparator.comparingLong(Tile::cell));
         long[] cells = new long[sorted.length];
@@ -40,26 +40,27 @@ final class TileSet {
         return new TileSet(cells, sorted);
     }
 
-    int size() {
+    public int size() {
         return tiles.length;
     }
 
-    List<Tile> tiles() {
+    public List<Tile> tiles() {
         return List.of(tiles);
     }
 
-    long[] cells() {
+    public long[] cells() {
         return cells.clone();
     }
 
     /** What turns {@code before} into {@code after}: tiles added or changed, and cells removed. */
-    record Diff(List<Tile> put, long[] removed) {
-        boolean isEmpty() {
+    public record Diff(List<Tile> put, long[] removed) {
+        /** @return true when nothing changes */
+        public boolean isEmpty() {
             return put.isEmpty() && removed.length == 0;
         }
     }
 
-    static Diff diff(TileSet before, TileSet after) {
+    public static Diff diff(TileSet before, TileSet after) {
         List<Tile> put = new ArrayList<>();
         long[] removed = new long[before.cells.length];
         int removedCount = 0;
