@@ -48,6 +48,14 @@ class HotDeployIT {
     }
 
     @Test
+    void deletingASampleCompositorJarTakesItsTilesOffTheMap() throws Exception {
+        Files.delete(runtime.home.resolve("deploy/dev.infinitemap.compositor.spiral-0.1.0-SNAPSHOT.jar"));
+        RuntimeProcess.awaitCondition("the spiral leaving", TIMEOUT,
+                () -> runtime.log().contains("Compositor spiral of bundle dev.infinitemap.compositor.spiral") && runtime.log().contains("left the map with its tiles."));
+        RuntimeProcess.awaitCondition("the spiral bundle gone", TIMEOUT, () -> bundleState("dev.infinitemap.compositor.spiral") == null);
+    }
+
+    @Test
     void aBundleThatCannotResolveStaysVisibleWithItsMissingPackageNamedInLogAndConsole() throws Exception {
         runtime.deploy("needs-nobody.jar", TestJars.unresolvableBundle("test.needs.nobody", "com.example.nobody.exports.this"));
         RuntimeProcess.awaitCondition("the missing package named in the log", TIMEOUT,

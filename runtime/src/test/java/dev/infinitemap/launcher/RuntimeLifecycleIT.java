@@ -32,6 +32,10 @@ class RuntimeLifecycleIT {
 
             RuntimeProcess.awaitCondition("the sample manifest applied", Duration.ofSeconds(10),
                     () -> runtime.log().contains("deploy/welcome.manifest.json applied: 77 tiles put, 0 removed (compositor welcome, layer 0)."));
+            for (String sample : new String[] { "spiral", "clock", "region" }) {
+                RuntimeProcess.awaitCondition("the " + sample + " sample compositor drawing", Duration.ofSeconds(10), () -> runtime.log()
+                        .lines().anyMatch(l -> l.contains("Compositor " + sample + " of bundle dev.infinitemap.compositor." + sample) && l.contains(" drew ")));
+            }
 
             assertEquals(0, runtime.stop());
             assertTrue(runtime.log().contains("InfiniteMap Runtime stopped."));

@@ -1,0 +1,2 @@
+/** The clock sample compositor. Private. */
+package dev.infinitemap.compositor.clock;

@@ -1,0 +1,2 @@
+/** The region sample compositor. Private. */
+package dev.infinitemap.compositor.region;

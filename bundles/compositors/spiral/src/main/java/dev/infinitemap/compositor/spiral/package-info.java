@@ -1,0 +1,2 @@
+/** The spiral sample compositor. Private. */
+package dev.infinitemap.compositor.spiral;
