@@ -83,7 +83,7 @@ final class LayeredMap {
             touched.put(cell, Boolean.TRUE);
         }
         // An emptied layer stays: its sequence number keeps a late duplicate from bringing tiles back.
-        return recompose(touched);
+        return recompose(touched, own);
     }
 
     /** The compositor changed its layer: all its tiles move, as one change. */
@@ -97,29 +97,52 @@ final class LayeredMap {
         return moved;
     }
 
-    private MapChange recompose(LongObjectMap<Boolean> touched) {
+    private MapChange recompose(LongObjectMap<Boolean> touched, Layer own) {
         List<PlacedTile> put = new ArrayList<>();
         long[] removed = new long[touched.size()];
         int[] removedCount = { 0 };
         touched.forEachKey(cell -> {
-            PlacedTile best = null;
-            for (Layer layer : layers.values()) {
-                PlacedTile candidate = layer.cells.get(cell);
-                if (candidate != null && (best == null || candidate.covers(best))) {
-                    best = candidate;
-                }
-            }
-            PlacedTile before = best == null ? top.remove(cell) : top.put(cell, best);
+            PlacedTile before = top.get(cell);
+            PlacedTile best = best(cell, before, own);
             if (best == null) {
                 if (before != null) {
+                    top.remove(cell);
                     removed[removedCount[0]++] = cell;
                 }
             } else if (!best.equals(before)) {
+                top.put(cell, best);
                 put.add(best);
             }
         });
         revision++;
         return new MapChange(revision, put, java.util.Arrays.copyOf(removed, removedCount[0]));
+    }
+
+    /**
+     * The tile that now covers a cell only {@code own} changed. Scanning every layer is needed
+     * only when {@code own} held the top tile and its new tile (or no tile) may be covered by
+     * another compositor's; otherwise the answer is the stronger of the old top and the new tile.
+     */
+    private PlacedTile best(long cell, PlacedTile before, Layer own) {
+        PlacedTile mine = own.cells.get(cell);
+        if (before == null) {
+            return mine;
+        }
+        boolean ownedTop = before.compositor().equals(own.compositor);
+        if (!ownedTop) {
+            return mine != null && mine.covers(before) ? mine : before;
+        }
+        if (mine != null && mine.covers(before)) {
+            return mine;
+        }
+        PlacedTile best = null;
+        for (Layer layer : layers.values()) {
+            PlacedTile candidate = layer.cells.get(cell);
+            if (candidate != null && (best == null || candidate.covers(best))) {
+                best = candidate;
+            }
+        }
+        return best;
     }
 
     /** The tiles of an inclusive rectangle, walking whichever is smaller: the rectangle or the map. */

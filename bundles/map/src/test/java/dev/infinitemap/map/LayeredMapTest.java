@@ -90,6 +90,54 @@ class LayeredMapTest {
         assertEquals(4, map.tiles(Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE).size());
     }
 
+    @Test
+    void theComposedViewAlwaysEqualsABruteForceCompositionOfAllLayers() {
+        java.util.Random random = new java.util.Random(11);
+        String[] names = { "a", "b", "c" };
+        int[] layers = { 0, 0, 2 };
+        long[] sequences = new long[3];
+        java.util.Map<String, java.util.Map<Long, PlacedTile>> shadow = new java.util.HashMap<>();
+        for (int step = 0; step < 3000; step++) {
+            int c = random.nextInt(3);
+            if (random.nextInt(50) == 0) {
+                layers[c] = random.nextInt(3); // sometimes a compositor changes layer
+            }
+            List<Tile> put = new java.util.ArrayList<>();
+            java.util.Set<Long> cells = new java.util.HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                Tile t = tile(random.nextInt(6), random.nextInt(6), "b" + random.nextInt(3) + ".png", random.nextInt(4));
+                if (cells.add(t.cell())) {
+                    put.add(t);
+                }
+            }
+            long[] removed = java.util.stream.LongStream.generate(() -> CellKey.pack(random.nextInt(6), random.nextInt(6)))
+                    .limit(2).filter(cell -> !cells.contains(cell)).distinct().toArray();
+            map.apply(new TileDelta(names[c], layers[c], ++sequences[c], put, removed));
+
+            java.util.Map<Long, PlacedTile> own = shadow.computeIfAbsent(names[c], k -> new java.util.HashMap<>());
+            int layer = layers[c];
+            own.replaceAll((cell, t) -> new PlacedTile(t.tile(), names[c], layer));
+            for (long cell : removed) {
+                own.remove(cell);
+            }
+            put.forEach(t -> own.put(t.cell(), new PlacedTile(t, names[c], layer)));
+
+            for (int x = 0; x < 6; x++) {
+                for (int y = 0; y < 6; y++) {
+                    long cell = CellKey.pack(x, y);
+                    PlacedTile expected = null;
+                    for (java.util.Map<Long, PlacedTile> tiles : shadow.values()) {
+                        PlacedTile candidate = tiles.get(cell);
+                        if (candidate != null && (expected == null || candidate.covers(expected))) {
+                            expected = candidate;
+                        }
+                    }
+                    assertEquals(expected, map.tile(cell), "cell " + x + "," + y + " after step " + step);
+                }
+            }
+        }
+    }
+
     private static TileDelta delta(String compositor, int layer, long sequence, List<Tile> put) {
         return new TileDelta(compositor, layer, sequence, put, new long[0]);
     }

@@ -33,7 +33,11 @@ import dev.infinitemap.api.TileRules;
  */
 final class ManifestReader {
 
+    // Cell keys are a million distinct names: interning or canonicalising them, as Jackson does
+    // by default for the few field names of ordinary JSON, would cost more than the parse.
     private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
             .build();
