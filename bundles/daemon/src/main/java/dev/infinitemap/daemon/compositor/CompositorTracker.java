@@ -26,6 +26,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.infinitemap.api.compositor.Compositor;
 import dev.infinitemap.api.compositor.CompositorComponent;
+import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 
 /**
@@ -98,6 +99,7 @@ public class CompositorTracker {
         }
         CompositorCanvas canvas = new CompositorCanvas(compositorName, layer, publisher);
         canvases.put(reference, canvas);
+        publisher.lifecycle(MapEvents.COMPOSITOR_ADDED, compositorName, null);
         Future<?> render = renderers.submit(() -> {
             Thread.currentThread().setName("infinitemap-render-" + compositorName);
             try {
@@ -107,6 +109,7 @@ public class CompositorTracker {
                 Thread.currentThread().interrupt();
             } catch (Exception | LinkageError e) {
                 log.error("Compositor {} of {} failed to render: {}", compositorName, owner, e.toString());
+                publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, compositorName, e.toString());
             }
         });
         long limit = renderTimeoutMillis;
@@ -115,6 +118,7 @@ public class CompositorTracker {
                 render.cancel(true);
                 log.error("Compositor {} of {} did not finish rendering within {} ms; it was interrupted. Other compositors are not affected.",
                         compositorName, owner, limit);
+                publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, compositorName, "did not finish rendering within " + limit + " ms");
             }
         }, limit, TimeUnit.MILLISECONDS);
     }
@@ -124,6 +128,7 @@ public class CompositorTracker {
         if (canvas != null) {
             canvas.close();
             publisher.release(canvas.compositor(), owner(reference));
+            publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, canvas.compositor(), null);
             log.info("Compositor {} of {} left the map with its tiles.", canvas.compositor(), owner(reference));
         }
     }

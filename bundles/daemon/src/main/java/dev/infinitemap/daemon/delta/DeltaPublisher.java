@@ -73,6 +73,20 @@ public final class DeltaPublisher {
         return delta;
     }
 
+    /**
+     * Posts a compositor lifecycle event ({@link MapEvents#COMPOSITOR_ADDED} and the others),
+     * in order with the deltas.
+     */
+    public void lifecycle(String topic, String compositor, String error) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(MapEvents.COMPOSITOR, compositor);
+        if (error != null) {
+            properties.put(MapEvents.ERROR, error);
+        }
+        Event event = new Event(topic, properties);
+        poster.execute(() -> eventAdmin.postEvent(event));
+    }
+
     @Deactivate
     void close() throws InterruptedException {
         poster.shutdown();

@@ -23,6 +23,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 import dev.infinitemap.daemon.delta.TileSet;
 
@@ -62,7 +63,6 @@ public class ManifestInstaller implements ArtifactInstaller {
         return thread;
     });
     private final Map<File, Applied> applied = new HashMap<>();
-    private final Map<File, String> errors = new HashMap<>();
     private volatile Config config;
 
     @Activate
@@ -100,11 +100,11 @@ public class ManifestInstaller implements ArtifactInstaller {
 
     @Override
     public synchronized void uninstall(File file) {
-        errors.remove(file);
         Applied before = applied.remove(file);
         if (before != null) {
             publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
             publisher.release(before.compositor(), owner(file));
+            publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, before.compositor(), null);
             log.info("deploy/{} removed: its {} tiles left the map (compositor {}).", file.getName(), before.tiles().size(), before.compositor());
         }
     }
@@ -135,7 +135,11 @@ public class ManifestInstaller implements ArtifactInstaller {
         if (before != null && !before.compositor().equals(compositor)) {
             publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
             publisher.release(before.compositor(), owner(file));
+            publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, before.compositor(), null);
             before = null;
+        }
+        if (before == null) {
+            publisher.lifecycle(MapEvents.COMPOSITOR_ADDED, compositor, null);
         }
         TileSet.Diff diff = TileSet.diff(before == null ? TileSet.EMPTY : before.tiles(), manifest.tiles());
         boolean layerChanged = before != null && before.layer() != manifest.layer();
@@ -143,7 +147,6 @@ public class ManifestInstaller implements ArtifactInstaller {
             publisher.publish(compositor, manifest.layer(), diff.put(), diff.removed());
         }
         applied.put(file, new Applied(compositor, manifest.layer(), manifest.tiles()));
-        errors.remove(file);
         log.info("deploy/{} applied: {} tiles put, {} removed (compositor {}, layer {}).", file.getName(), diff.put().size(),
                 diff.removed().length, compositor, manifest.layer());
     }
@@ -161,7 +164,8 @@ public class ManifestInstaller implements ArtifactInstaller {
     }
 
     private void fail(File file, String reason) {
-        errors.put(file, reason);
+        Applied last = applied.get(file);
+        publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, last != null ? last.compositor() : nameOf(file), "deploy/" + file.getName() + ": " + reason);
         log.error("deploy/{} was not applied: {}. {}", file.getName(), reason,
                 applied.containsKey(file) ? "Its last good tiles stay on the map." : "It has no tiles on the map yet.");
     }
