@@ -53,6 +53,57 @@ class CompositorEventsTest {
         }
     }
 
+    @Test
+    void aCompositorBundleThatCannotResolveIsReportedWithWhatItMisses() throws Exception {
+        List<Event> events = new CopyOnWriteArrayList<>();
+        Dictionary<String, Object> topics = new Hashtable<>();
+        topics.put(EventConstants.EVENT_TOPIC, MapEvents.COMPOSITOR_FAILED);
+        ServiceRegistration<EventHandler> handler = context.registerService(EventHandler.class, events::add, topics);
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        java.util.jar.Attributes main = manifest.getMainAttributes();
+        main.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "itest.compositor.unresolvable");
+        main.putValue("Provide-Capability", "dev.infinitemap.compositor;dev.infinitemap.compositor=compositor");
+        main.putValue("Import-Package", "com.example.nobody.has.this");
+        java.io.ByteArrayOutputStream jar = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(jar, manifest)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("empty.txt"));
+        }
+        org.osgi.framework.Bundle bundle = context.installBundle("itest:unresolvable", new java.io.ByteArrayInputStream(jar.toByteArray()));
+        try {
+            await(() -> events.stream().anyMatch(e -> "itest.compositor.unresolvable".equals(e.getProperty(MapEvents.BUNDLE))));
+            Event failed = events.stream().filter(e -> "itest.compositor.unresolvable".equals(e.getProperty(MapEvents.BUNDLE))).findFirst().orElseThrow();
+            assertThat(failed.getProperty(MapEvents.STATE)).isEqualTo(MapEvents.UNRESOLVED);
+            assertThat((String) failed.getProperty(MapEvents.ERROR)).contains("com.example.nobody.has.this");
+
+            // Any change of the installed bundles is a retry: it is reported again.
+            int before = events.size();
+            org.osgi.framework.Bundle other = context.installBundle("itest:other", new java.io.ByteArrayInputStream(jar(manifestOf("itest.other.bundle"))));
+            await(() -> events.size() > before);
+            other.uninstall();
+        } finally {
+            bundle.uninstall();
+            handler.unregister();
+        }
+    }
+
+    private static java.util.jar.Manifest manifestOf(String symbolicName) {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        manifest.getMainAttributes().putValue("Bundle-SymbolicName", symbolicName);
+        return manifest;
+    }
+
+    private static byte[] jar(java.util.jar.Manifest manifest) throws java.io.IOException {
+        java.io.ByteArrayOutputStream jar = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(jar, manifest)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("empty.txt"));
+        }
+        return jar.toByteArray();
+    }
+
     private static boolean has(List<Event> events, String topic, String compositor) {
         return events.stream().anyMatch(e -> e.getTopic().equals(topic) && compositor.equals(e.getProperty(MapEvents.COMPOSITOR)));
     }

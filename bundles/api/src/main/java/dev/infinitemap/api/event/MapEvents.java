@@ -35,6 +35,15 @@ public final class MapEvents {
     /** Event property: why a compositor failed (String). */
     public static final String ERROR = "error";
 
+    /** Event property on {@link #COMPOSITOR_FAILED}: {@value #UNRESOLVED} for a bundle that cannot resolve. */
+    public static final String STATE = "state";
+
+    /** Value of {@link #STATE}: the compositor's bundle cannot resolve; {@link #ERROR} names what is missing. */
+    public static final String UNRESOLVED = "unresolved";
+
+    /** Event property: the compositor bundle's symbolic name (String), on events about bundles. */
+    public static final String BUNDLE = "bundle";
+
     private MapEvents() {
     }
 }

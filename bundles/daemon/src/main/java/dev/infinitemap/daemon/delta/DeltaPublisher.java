@@ -78,7 +78,12 @@ public final class DeltaPublisher {
      * in order with the deltas.
      */
     public void lifecycle(String topic, String compositor, String error) {
-        Map<String, Object> properties = new HashMap<>();
+        lifecycle(topic, compositor, error, Map.of());
+    }
+
+    /** As {@link #lifecycle(String, String, String)}, with more event properties. */
+    public void lifecycle(String topic, String compositor, String error, Map<String, Object> more) {
+        Map<String, Object> properties = new HashMap<>(more);
         properties.put(MapEvents.COMPOSITOR, compositor);
         if (error != null) {
             properties.put(MapEvents.ERROR, error);

@@ -1,0 +1,122 @@
+package dev.infinitemap.daemon.compositor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Namespace;
+import org.osgi.resource.Requirement;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+import dev.infinitemap.api.compositor.CompositorComponent;
+import dev.infinitemap.api.event.MapEvents;
+import dev.infinitemap.daemon.delta.DeltaPublisher;
+
+/**
+ * Says which compositor bundles cannot resolve and exactly what they miss, every time the
+ * set of bundles changes (a retry could then succeed), not only the first time.
+ * <p>
+ * A compositor bundle declares the {@value CompositorComponent#NAMESPACE} capability in its
+ * manifest, which the framework reads before resolving, so it is known as a compositor even
+ * when none of its code can load.
+ */
+// Not a service (a BundleListener service would be delayed and never run): activated at once.
+@Component(service = {})
+public class UnresolvedCompositorReporter implements BundleListener {
+
+    /** Bundle events come in bursts (a refresh touches many bundles): check once after the burst. */
+    static final long QUIET_MILLIS = 100;
+
+    private final BundleContext context;
+    private final DeltaPublisher publisher;
+    private final Logger log;
+    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "infinitemap-unresolved-check");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private ScheduledFuture<?> pending;
+
+    @Activate
+    public UnresolvedCompositorReporter(BundleContext context, @Reference DeltaPublisher publisher,
+            @Reference(service = LoggerFactory.class) Logger log) {
+        this.context = context;
+        this.publisher = publisher;
+        this.log = log;
+        context.addBundleListener(this);
+        schedule();
+    }
+
+    @Deactivate
+    void deactivate() {
+        context.removeBundleListener(this);
+        checker.shutdownNow();
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        switch (event.getType()) {
+            case BundleEvent.INSTALLED, BundleEvent.UPDATED, BundleEvent.RESOLVED, BundleEvent.UNRESOLVED, BundleEvent.UNINSTALLED -> schedule();
+            default -> {
+                // starting and stopping change no wiring
+            }
+        }
+    }
+
+    private synchronized void schedule() {
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        pending = checker.schedule(() -> {
+            try {
+                check();
+            } catch (RuntimeException e) {
+                log.error("Checking compositor bundles failed: {}", e.toString(), e);
+            }
+        }, QUIET_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void check() {
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        for (Bundle bundle : context.getBundles()) {
+            BundleRevision revision = bundle.adapt(BundleRevision.class);
+            if (bundle.getState() != Bundle.INSTALLED || revision == null
+                    || revision.getDeclaredCapabilities(CompositorComponent.NAMESPACE).isEmpty()) {
+                continue;
+            }
+            List<String> missing = new ArrayList<>();
+            for (Requirement requirement : revision.getDeclaredRequirements(null)) {
+                if (isMandatory(requirement) && wiring.findProviders(requirement).isEmpty()) {
+                    missing.add(requirement.getNamespace() + " " + requirement.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
+                }
+            }
+            String reason = missing.isEmpty() ? "it is not resolved yet (a bundle it needs may not be resolved)" : "missing " + String.join(", ", missing);
+            log.error("Compositor bundle {} ({}) cannot resolve: {}.", bundle.getSymbolicName(), bundle.getLocation(), reason);
+            publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, bundle.getSymbolicName(), "unresolved: " + reason,
+                    Map.of(MapEvents.STATE, MapEvents.UNRESOLVED, MapEvents.BUNDLE, bundle.getSymbolicName()));
+        }
+    }
+
+    private static boolean isMandatory(Requirement requirement) {
+        String resolution = requirement.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE);
+        String effective = requirement.getDirectives().get(Namespace.REQUIREMENT_EFFECTIVE_DIRECTIVE);
+        return !Namespace.RESOLUTION_OPTIONAL.equals(resolution) && !PackageNamespace.RESOLUTION_DYNAMIC.equals(resolution)
+                && (effective == null || Namespace.EFFECTIVE_RESOLVE.equals(effective));
+    }
+}
