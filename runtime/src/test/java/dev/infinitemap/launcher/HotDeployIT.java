@@ -48,6 +48,44 @@ class HotDeployIT {
     }
 
     @Test
+    void aManifestDroppedEditedAndDeletedChangesTheMapsTileCountExactly() throws Exception {
+        int before = status("tiles");
+        runtime.deploy("e2e.manifest.json", ("{ \"9000,9000\": {\"brick\": \"a.png\", \"timestamp\": 1},"
+                + " \"9001,9000\": {\"brick\": \"a.png\", \"timestamp\": 1}, \"9002,9000\": {\"brick\": \"a.png\", \"timestamp\": 1} }")
+                .getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("three more tiles", TIMEOUT, () -> status("tiles") == before + 3);
+
+        runtime.deploy("e2e.manifest.json", "{ \"9000,9000\": {\"brick\": \"b.png\", \"timestamp\": 2} }".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("one tile left of the three", TIMEOUT, () -> status("tiles") == before + 1);
+
+        runtime.deploy("e2e.manifest.json", "{ \"9000,9000\": {\"brick\": ".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the truncated file reported once it stayed so for 2 s", TIMEOUT,
+                () -> runtime.log().contains("deploy/e2e.manifest.json was not applied: the file ends early"));
+        assertEquals(before + 1, status("tiles"), "the last good tiles stay");
+
+        Files.delete(runtime.home.resolve("deploy/e2e.manifest.json"));
+        RuntimeProcess.awaitCondition("its tiles gone", TIMEOUT, () -> status("tiles") == before);
+    }
+
+    @Test
+    void theStatusSaysReadyWithTheMapsFigures() throws Exception {
+        String body = runtime.get("/infinitemap/api/status").body();
+        assertTrue(body.matches("\\{\"ready\":true,\"revision\":\\d+,\"tiles\":\\d+,\"compositors\":\\d+,\"uptimeMs\":\\d+}"), body);
+        assertTrue(status("compositors") >= 3, body); // welcome, clock and region; another test removes the spiral
+    }
+
+    /** A number from GET /infinitemap/api/status. */
+    private static int status(String field) {
+        try {
+            Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(runtime.get("/infinitemap/api/status").body());
+            assertTrue(m.find(), field);
+            return Integer.parseInt(m.group(1));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void deletingASampleCompositorJarTakesItsTilesOffTheMap() throws Exception {
         Files.delete(runtime.home.resolve("deploy/dev.infinitemap.compositor.spiral-0.1.0-SNAPSHOT.jar"));
         RuntimeProcess.awaitCondition("the spiral leaving", TIMEOUT,

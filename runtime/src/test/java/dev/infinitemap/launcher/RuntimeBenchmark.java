@@ -18,7 +18,9 @@ import java.util.function.Predicate;
  * from launching {@code bin/infinitemap} to its ready line (printed once HTTP answers), then
  * checked: the Web Console says every bundle is active;</li>
  * <li>hot deploy: a jar renamed into {@code deploy/} until the console shows it ACTIVE;</li>
- * <li>hot removal: the jar deleted until the console no longer lists it.</li>
+ * <li>hot removal: the jar deleted until the console no longer lists it;</li>
+ * <li>a one-tile manifest renamed into {@code deploy/} until {@code /infinitemap/api/status}
+ * counts its tile, and deleted until it no longer does.</li>
  * </ul>
  * Run with {@code mvn -B -q install -DskipTests && mvn -B -q -pl runtime exec:java}
  * ({@code -Druns=7 -Ddeploys=30} by default). The console is polled every 2 ms, so each figure
@@ -38,6 +40,8 @@ public final class RuntimeBenchmark {
         List<Double> warm = new ArrayList<>();
         List<Double> deployed = new ArrayList<>();
         List<Double> removed = new ArrayList<>();
+        List<Double> manifestAdded = new ArrayList<>();
+        List<Double> manifestRemoved = new ArrayList<>();
 
         for (int i = 0; i < runs; i++) {
             try (RuntimeProcess runtime = new RuntimeProcess(work.resolve("run-" + i))) {
@@ -51,6 +55,10 @@ public final class RuntimeBenchmark {
                         deployed.add(hotDeploy(runtime, bundle));
                         removed.add(hotRemove(runtime));
                     }
+                    for (int d = 0; d < deploys; d++) {
+                        manifestAdded.add(manifestChange(runtime, true));
+                        manifestRemoved.add(manifestChange(runtime, false));
+                    }
                 }
                 System.err.printf(Locale.ROOT, "run %d of %d: cold %.0f ms, warm %.0f ms%n", i + 1, runs, cold.get(i), warm.get(i));
             }
@@ -63,6 +71,8 @@ public final class RuntimeBenchmark {
         row("warm start (framework cache kept)", warm);
         row("hot deploy: jar renamed into deploy/ to bundle ACTIVE", deployed);
         row("hot removal: jar deleted from deploy/ to bundle gone", removed);
+        row("manifest renamed into deploy/ to its tile on the map (status API)", manifestAdded);
+        row("manifest deleted from deploy/ to its tile gone (status API)", manifestRemoved);
     }
 
     // Waits for the ready line by reading a file, which costs the runtime nothing; polling the
@@ -105,6 +115,40 @@ public final class RuntimeBenchmark {
         Files.delete(runtime.home.resolve("deploy/lang3.jar"));
         awaitBundles(runtime, body -> body.contains("\"data\"") && !body.contains("org.apache.commons.lang3"));
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    // The clock sample changes the revision every second, so the tile count tells our change.
+    private static double manifestChange(RuntimeProcess runtime, boolean add) throws Exception {
+        Path target = runtime.home.resolve("deploy/bench.manifest.json");
+        int before = tiles(runtime);
+        long t0;
+        if (add) {
+            Path staging = runtime.home.resolve("data/bench.manifest.json.part");
+            Files.writeString(staging, "{ \"-9999,-9999\": {\"brick\": \"bench.png\", \"timestamp\": 1} }");
+            t0 = System.nanoTime();
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            t0 = System.nanoTime();
+            Files.delete(target);
+        }
+        int expected = before + (add ? 1 : -1);
+        long deadline = t0 + TIMEOUT.toNanos();
+        while (tiles(runtime) != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the map did not change within " + TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(2);
+        }
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static int tiles(RuntimeProcess runtime) throws Exception {
+        String body = runtime.get("/infinitemap/api/status").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"tiles\":(\\d+)").matcher(body);
+        if (!m.find()) {
+            throw new IllegalStateException("no tile count in " + body);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     private static void awaitBundles(RuntimeProcess runtime, Predicate<String> condition) throws Exception {
