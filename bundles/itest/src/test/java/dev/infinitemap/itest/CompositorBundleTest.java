@@ -2,11 +2,9 @@ package dev.infinitemap.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
@@ -21,7 +19,6 @@ import dev.infinitemap.api.map.InfiniteMap;
 /** The region sample compositor as a real bundle: configuration changes and its lifecycle move exactly its tiles. */
 class CompositorBundleTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
     static final String PID = "dev.infinitemap.compositor.region";
 
     @InjectBundleContext
@@ -38,30 +35,30 @@ class CompositorBundleTest {
         Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
         try {
             configuration.update(properties(-100, -100, 4, 2, "stone.png"));
-            await(() -> map.tile(-97, -99).map(t -> t.tile().brick().equals("stone.png")).orElse(false));
+            Await.until(() -> map.tile(-97, -99).map(t -> t.tile().brick().equals("stone.png")).orElse(false));
             assertThat(map.tile(-30, 12)).as("the default region is gone").isEmpty();
 
             configuration.update(properties(-100, -100, 2, 2, "stone.png"));
-            await(() -> map.tile(-97, -99).isEmpty());
+            Await.until(() -> map.tile(-97, -99).isEmpty());
             assertThat(map.tile(-99, -99)).isPresent();
         } finally {
             configuration.delete();
         }
-        await(() -> map.tile(-30, 12).isPresent() && map.tile(-99, -99).isEmpty());
+        Await.until(() -> map.tile(-30, 12).isPresent() && map.tile(-99, -99).isEmpty());
     }
 
     @Test
     void stoppingUpdatingAndStartingTheBundleMovesExactlyItsTiles() throws Exception {
         Bundle region = Arrays.stream(context.getBundles())
                 .filter(b -> b.getSymbolicName().equals("dev.infinitemap.compositor.region")).findFirst().orElseThrow();
-        await(() -> map.tile(-30, 12).isPresent());
+        Await.until(() -> map.tile(-30, 12).isPresent());
 
         region.stop();
-        await(() -> map.tile(-30, 12).isEmpty() && map.tile(-11, 15).isEmpty());
+        Await.until(() -> map.tile(-30, 12).isEmpty() && map.tile(-11, 15).isEmpty());
         region.start();
-        await(() -> map.tile(-30, 12).isPresent() && map.tile(-11, 15).isPresent());
+        Await.until(() -> map.tile(-30, 12).isPresent() && map.tile(-11, 15).isPresent());
         region.update();
-        await(() -> map.tile(-30, 12).isPresent() && map.tile(-11, 15).isPresent());
+        Await.until(() -> map.tile(-30, 12).isPresent() && map.tile(-11, 15).isPresent());
         assertThat(map.tile(-10, 15)).as("nothing outside the region").isEmpty();
     }
 
@@ -75,11 +72,4 @@ class CompositorBundleTest {
         return properties;
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within %s", TIMEOUT).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 }

@@ -6,12 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
@@ -26,7 +24,6 @@ import dev.infinitemap.api.event.MapEvents;
 /** Compositor lifecycle changes are announced on Event Admin, with the reason of a failure. */
 class CompositorEventsTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @InjectBundleContext
     BundleContext context;
@@ -40,11 +37,11 @@ class CompositorEventsTest {
         try {
             Path deploy = Files.createDirectories(Path.of(context.getProperty("felix.fileinstall.dir")));
             write(deploy, "announced.manifest.json", "{ \"600,600\": {\"brick\": \"a.png\", \"timestamp\": 1} }");
-            await(() -> has(events, MapEvents.COMPOSITOR_ADDED, "announced"));
+            Await.until(() -> has(events, MapEvents.COMPOSITOR_ADDED, "announced"));
             write(deploy, "announced.manifest.json", "{ \"600,600\": {\"brick\": \"a.png\", \"timestamp\": \"late\"} }");
-            await(() -> has(events, MapEvents.COMPOSITOR_FAILED, "announced"));
+            Await.until(() -> has(events, MapEvents.COMPOSITOR_FAILED, "announced"));
             Files.delete(deploy.resolve("announced.manifest.json"));
-            await(() -> has(events, MapEvents.COMPOSITOR_REMOVED, "announced"));
+            Await.until(() -> has(events, MapEvents.COMPOSITOR_REMOVED, "announced"));
 
             Event failed = events.stream().filter(e -> e.getTopic().equals(MapEvents.COMPOSITOR_FAILED)).findFirst().orElseThrow();
             assertThat((String) failed.getProperty(MapEvents.ERROR)).contains("announced.manifest.json").contains("timestamp must be a number");
@@ -72,7 +69,7 @@ class CompositorEventsTest {
         }
         org.osgi.framework.Bundle bundle = context.installBundle("itest:unresolvable", new java.io.ByteArrayInputStream(jar.toByteArray()));
         try {
-            await(() -> events.stream().anyMatch(e -> "itest.compositor.unresolvable".equals(e.getProperty(MapEvents.BUNDLE))));
+            Await.until(() -> events.stream().anyMatch(e -> "itest.compositor.unresolvable".equals(e.getProperty(MapEvents.BUNDLE))));
             Event failed = events.stream().filter(e -> "itest.compositor.unresolvable".equals(e.getProperty(MapEvents.BUNDLE))).findFirst().orElseThrow();
             assertThat(failed.getProperty(MapEvents.STATE)).isEqualTo(MapEvents.UNRESOLVED);
             assertThat((String) failed.getProperty(MapEvents.ERROR)).contains("com.example.nobody.has.this");
@@ -80,7 +77,7 @@ class CompositorEventsTest {
             // Any change of the installed bundles is a retry: it is reported again.
             int before = events.size();
             org.osgi.framework.Bundle other = context.installBundle("itest:other", new java.io.ByteArrayInputStream(jar(manifestOf("itest.other.bundle"))));
-            await(() -> events.size() > before);
+            Await.until(() -> events.size() > before);
             other.uninstall();
         } finally {
             bundle.uninstall();
@@ -114,11 +111,4 @@ class CompositorEventsTest {
         Files.move(staging, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within %s", TIMEOUT).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 }

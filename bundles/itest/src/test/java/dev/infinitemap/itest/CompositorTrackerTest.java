@@ -2,13 +2,11 @@ package dev.infinitemap.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
@@ -23,7 +21,6 @@ import dev.infinitemap.api.map.InfiniteMap;
 /** Compositor services registered in the real framework draw, fail and leave without harming others. */
 class CompositorTrackerTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @InjectBundleContext
     BundleContext context;
@@ -35,13 +32,13 @@ class CompositorTrackerTest {
     void aCompositorsTilesAppearAndLeaveWithItsServiceAndNothingElseDoes() throws Exception {
         ServiceRegistration<Compositor> stays = register("itest-stays", 0, canvas -> canvas.draw(row(100, 3, "stay.png")));
         ServiceRegistration<Compositor> goes = register("itest-goes", 1, canvas -> canvas.draw(row(103, 3, "go.png")));
-        await(() -> map.tile(100, 100).isPresent() && map.tile(103, 100).isPresent());
+        Await.until(() -> map.tile(100, 100).isPresent() && map.tile(103, 100).isPresent());
 
         goes.unregister();
-        await(() -> map.tile(103, 100).isEmpty() && map.tile(105, 100).isEmpty());
+        Await.until(() -> map.tile(103, 100).isEmpty() && map.tile(105, 100).isEmpty());
         assertThat(map.tile(100, 100).orElseThrow().compositor()).isEqualTo("itest-stays");
         stays.unregister();
-        await(() -> map.tile(100, 100).isEmpty());
+        Await.until(() -> map.tile(100, 100).isEmpty());
     }
 
     @Test
@@ -51,10 +48,10 @@ class CompositorTrackerTest {
             throw new IllegalStateException("fixture compositor fails");
         });
         ServiceRegistration<Compositor> good = register("itest-good", 0, canvas -> canvas.draw(row(210, 2, "good.png")));
-        await(() -> map.tile(210, 100).isPresent() && map.tile(211, 100).isPresent());
+        Await.until(() -> map.tile(210, 100).isPresent() && map.tile(211, 100).isPresent());
         throwing.unregister();
         good.unregister();
-        await(() -> map.tile(200, 100).isEmpty() && map.tile(210, 100).isEmpty());
+        Await.until(() -> map.tile(200, 100).isEmpty() && map.tile(210, 100).isEmpty());
     }
 
     @Test
@@ -62,26 +59,26 @@ class CompositorTrackerTest {
         CountDownLatch never = new CountDownLatch(1);
         ServiceRegistration<Compositor> hanging = register("itest-hangs", 0, canvas -> never.await());
         ServiceRegistration<Compositor> good = register("itest-after-hang", 0, canvas -> canvas.draw(row(300, 1, "good.png")));
-        await(() -> map.tile(300, 100).isPresent());
+        Await.until(() -> map.tile(300, 100).isPresent());
         hanging.unregister();
         good.unregister();
-        await(() -> map.tile(300, 100).isEmpty());
+        Await.until(() -> map.tile(300, 100).isEmpty());
     }
 
     @Test
     void aSecondCompositorWithATakenNameIsIgnored() throws Exception {
         ServiceRegistration<Compositor> first = register("itest-same-name", 0, canvas -> canvas.draw(row(400, 1, "first.png")));
-        await(() -> map.tile(400, 100).isPresent());
+        Await.until(() -> map.tile(400, 100).isPresent());
         ServiceRegistration<Compositor> second = register("itest-same-name", 5, canvas -> canvas.draw(row(400, 1, "second.png")));
         ServiceRegistration<Compositor> probe = register("itest-name-probe", 0, canvas -> canvas.draw(row(410, 1, "probe.png")));
-        await(() -> map.tile(410, 100).isPresent());
+        Await.until(() -> map.tile(410, 100).isPresent());
         assertThat(map.tile(400, 100).orElseThrow().tile().brick()).isEqualTo("first.png");
 
         second.unregister();
         assertThat(map.tile(400, 100)).isPresent();
         first.unregister();
         probe.unregister();
-        await(() -> map.tile(400, 100).isEmpty() && map.tile(410, 100).isEmpty());
+        Await.until(() -> map.tile(400, 100).isEmpty() && map.tile(410, 100).isEmpty());
     }
 
     @Test
@@ -91,11 +88,11 @@ class CompositorTrackerTest {
             canvasHolder.set(canvas);
             canvas.draw(row(500, 2, "t0.png"));
         });
-        await(() -> map.tile(501, 100).isPresent());
+        Await.until(() -> map.tile(501, 100).isPresent());
         canvasHolder.get().update(List.of(new Tile(502, 100, "t1.png", 2)), dev.infinitemap.api.CellKey.pack(500, 100));
-        await(() -> map.tile(502, 100).isPresent() && map.tile(500, 100).isEmpty());
+        Await.until(() -> map.tile(502, 100).isPresent() && map.tile(500, 100).isEmpty());
         live.unregister();
-        await(() -> map.tile(501, 100).isEmpty() && map.tile(502, 100).isEmpty());
+        Await.until(() -> map.tile(501, 100).isEmpty() && map.tile(502, 100).isEmpty());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> canvasHolder.get().draw(row(500, 1, "late.png")));
     }
@@ -115,11 +112,4 @@ class CompositorTrackerTest {
         return tiles;
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within %s", TIMEOUT).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 }

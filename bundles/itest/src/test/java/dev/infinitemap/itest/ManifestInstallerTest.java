@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,6 @@ import dev.infinitemap.api.map.MapChange;
 /** Manifest files in FileInstall's folder become exact changes of the real map. */
 class ManifestInstallerTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @InjectBundleContext
     BundleContext context;
@@ -45,13 +42,13 @@ class ManifestInstallerTest {
         try (AutoCloseable subscription = map.subscribe(changes::add)) {
             write("edits.manifest.json", "{ \"10,10\": {\"brick\": \"a.png\", \"timestamp\": 1},"
                     + " \"11,10\": {\"brick\": \"a.png\", \"timestamp\": 1}, \"12,10\": {\"brick\": \"a.png\", \"timestamp\": 1} }");
-            await(() -> map.tile(12, 10).isPresent());
+            Await.until(() -> map.tile(12, 10).isPresent());
             assertThat(map.tile(10, 10).orElseThrow().compositor()).isEqualTo("edits");
 
             changes.clear();
             write("edits.manifest.json", "{ \"10,10\": {\"brick\": \"a.png\", \"timestamp\": 1},"
                     + " \"11,10\": {\"brick\": \"b.png\", \"timestamp\": 1}, \"13,10\": {\"brick\": \"a.png\", \"timestamp\": 1} }");
-            await(() -> map.tile(13, 10).isPresent());
+            Await.until(() -> map.tile(13, 10).isPresent());
             assertThat(changes).hasSize(1);
             MapChange edit = changes.get(0);
             assertThat(edit.put()).extracting(t -> t.tile().key()).containsExactlyInAnyOrder("11,10", "13,10");
@@ -59,24 +56,24 @@ class ManifestInstallerTest {
             assertThat(map.tile(12, 10)).isEmpty();
 
             Files.delete(deploy.resolve("edits.manifest.json"));
-            await(() -> map.tile(10, 10).isEmpty() && map.tile(11, 10).isEmpty() && map.tile(13, 10).isEmpty());
+            Await.until(() -> map.tile(10, 10).isEmpty() && map.tile(11, 10).isEmpty() && map.tile(13, 10).isEmpty());
         }
     }
 
     @Test
     void anInvalidVersionKeepsTheLastGoodTilesUntilTheFileIsFixed() throws Exception {
         write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"layer\": 3, \"tiles\": { \"20,20\": {\"brick\": \"good.png\", \"timestamp\": 1} } }");
-        await(() -> map.tile(20, 20).isPresent());
+        Await.until(() -> map.tile(20, 20).isPresent());
 
         write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"tiles\": { \"20,20\": {\"brick\": \"../evil.png\", \"timestamp\": 1} } }");
         long revision = map.revision();
         write("probe.manifest.json", "{ \"21,21\": {\"brick\": \"probe.png\", \"timestamp\": 1} }");
-        await(() -> map.tile(21, 21).isPresent()); // the probe came after the invalid version
+        Await.until(() -> map.tile(21, 21).isPresent()); // the probe came after the invalid version
         assertThat(map.tile(20, 20).orElseThrow().tile().brick()).isEqualTo("good.png");
         assertThat(map.revision()).isEqualTo(revision + 1);
 
         write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"layer\": 3, \"tiles\": { \"20,20\": {\"brick\": \"fixed.png\", \"timestamp\": 2} } }");
-        await(() -> map.tile(20, 20).orElseThrow().tile().brick().equals("fixed.png"));
+        Await.until(() -> map.tile(20, 20).orElseThrow().tile().brick().equals("fixed.png"));
         assertThat(map.tile(20, 20).orElseThrow().layer()).isEqualTo(3);
     }
 
@@ -84,10 +81,10 @@ class ManifestInstallerTest {
     void twoManifestsOnDifferentLayersComposeCellByCell() throws Exception {
         write("low.manifest.json", "{ \"layer\": 1, \"tiles\": { \"30,30\": {\"brick\": \"low.png\", \"timestamp\": 5}, \"31,30\": {\"brick\": \"low.png\", \"timestamp\": 5} } }");
         write("high.manifest.json", "{ \"layer\": 2, \"tiles\": { \"30,30\": {\"brick\": \"high.png\", \"timestamp\": 1} } }");
-        await(() -> map.tile(30, 30).map(t -> t.tile().brick().equals("high.png")).orElse(false) && map.tile(31, 30).isPresent());
+        Await.until(() -> map.tile(30, 30).map(t -> t.tile().brick().equals("high.png")).orElse(false) && map.tile(31, 30).isPresent());
 
         Files.delete(deploy.resolve("high.manifest.json"));
-        await(() -> map.tile(30, 30).map(t -> t.tile().brick().equals("low.png")).orElse(false));
+        Await.until(() -> map.tile(30, 30).map(t -> t.tile().brick().equals("low.png")).orElse(false));
     }
 
     /** Written completely, then renamed into place, as FileInstall users are told to. */
@@ -97,11 +94,4 @@ class ManifestInstallerTest {
         Files.move(staging, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within %s", TIMEOUT).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 }

@@ -2,12 +2,10 @@ package dev.infinitemap.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
@@ -24,7 +22,6 @@ import dev.infinitemap.api.map.MapChange;
 /** Deltas posted on Event Admin reach the map in order, exactly once. */
 class MapServiceTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     @InjectService
     EventAdmin eventAdmin;
@@ -40,7 +37,7 @@ class MapServiceTest {
             for (int i = 1; i <= 1000; i++) {
                 post(new TileDelta("itest-order", 0, i, List.of(new Tile(i, 1000, "b" + i + ".png", i)), new long[0]));
             }
-            await(() -> map.revision() >= start + 1000);
+            Await.until(() -> map.revision() >= start + 1000);
         }
         assertThat(map.revision()).isEqualTo(start + 1000);
         for (int i = 1; i <= 1000; i++) {
@@ -59,10 +56,10 @@ class MapServiceTest {
         post(first);
         post(first);
         post(new TileDelta("itest-duplicate", 0, 2, List.of(), new long[] { CellKey.pack(0, 2000) }));
-        await(() -> map.tile(0, 2000).isEmpty() && map.revision() >= start + 2);
+        Await.until(() -> map.tile(0, 2000).isEmpty() && map.revision() >= start + 2);
         post(first);
         post(new TileDelta("itest-duplicate", 0, 3, List.of(new Tile(1, 2000, "b.png", 1)), new long[0]));
-        await(() -> map.tile(1, 2000).isPresent());
+        Await.until(() -> map.tile(1, 2000).isPresent());
 
         assertThat(map.revision()).isEqualTo(start + 3);
         assertThat(map.tile(0, 2000)).isEmpty();
@@ -73,7 +70,7 @@ class MapServiceTest {
         long start = map.revision();
         eventAdmin.postEvent(new Event(MapEvents.DELTA_TOPIC, Map.of(MapEvents.DELTA, "not a delta")));
         post(new TileDelta("itest-ignored", 0, 1, List.of(new Tile(0, 3000, "a.png", 1)), new long[0]));
-        await(() -> map.tile(0, 3000).isPresent());
+        Await.until(() -> map.tile(0, 3000).isPresent());
         assertThat(map.revision()).isEqualTo(start + 1);
     }
 
@@ -82,11 +79,4 @@ class MapServiceTest {
                 MapEvents.LAYER, delta.layer(), MapEvents.SEQUENCE, delta.sequence())));
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition met within %s", TIMEOUT).isLessThan(deadline);
-            Thread.sleep(5);
-        }
-    }
 }

@@ -27,6 +27,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import dev.infinitemap.api.compositor.Compositor;
 import dev.infinitemap.api.compositor.CompositorComponent;
 import dev.infinitemap.api.event.MapEvents;
+import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 
 /**
@@ -52,16 +53,8 @@ public class CompositorTracker {
     private final DeltaPublisher publisher;
     private final Logger log;
     private final Map<ServiceReference<Compositor>, CompositorCanvas> canvases = new ConcurrentHashMap<>();
-    private final ExecutorService renderers = Executors.newCachedThreadPool(r -> {
-        Thread thread = new Thread(r, "infinitemap-compositor-render");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "infinitemap-compositor-watchdog");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService renderers = Executors.newCachedThreadPool(DaemonThreads.named("infinitemap-compositor-render"));
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-compositor-watchdog"));
     private volatile long renderTimeoutMillis;
 
     @Activate

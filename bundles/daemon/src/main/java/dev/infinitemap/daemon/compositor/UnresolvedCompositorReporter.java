@@ -26,6 +26,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.api.compositor.CompositorComponent;
 import dev.infinitemap.api.event.MapEvents;
+import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 
 /**
@@ -46,11 +47,7 @@ public class UnresolvedCompositorReporter implements BundleListener {
     private final BundleContext context;
     private final DeltaPublisher publisher;
     private final Logger log;
-    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "infinitemap-unresolved-check");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-unresolved-check"));
     private ScheduledFuture<?> pending;
 
     @Activate

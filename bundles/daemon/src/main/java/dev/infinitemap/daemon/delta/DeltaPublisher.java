@@ -34,11 +34,7 @@ import dev.infinitemap.api.event.MapEvents;
 public final class DeltaPublisher {
 
     private final EventAdmin eventAdmin;
-    private final ExecutorService poster = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "infinitemap-delta-poster");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService poster = Executors.newSingleThreadExecutor(DaemonThreads.named("infinitemap-delta-poster"));
     private final Map<String, Long> sequences = new HashMap<>();
     private final Map<String, String> owners = new HashMap<>();
     private final long firstSequence = System.currentTimeMillis() * 1000;

@@ -24,6 +24,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.infinitemap.api.event.MapEvents;
+import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 import dev.infinitemap.daemon.delta.TileSet;
 
@@ -57,11 +58,7 @@ public class ManifestInstaller implements ArtifactInstaller {
 
     private final Logger log;
     private final DeltaPublisher publisher;
-    private final ScheduledExecutorService recheck = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "infinitemap-manifest-recheck");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService recheck = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-manifest-recheck"));
     private final Map<File, Applied> applied = new HashMap<>();
     private volatile Config config;
 
