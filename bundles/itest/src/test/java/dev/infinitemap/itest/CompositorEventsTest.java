@@ -28,6 +28,9 @@ class CompositorEventsTest {
     @InjectBundleContext
     BundleContext context;
 
+    @org.osgi.test.common.annotation.InjectService
+    dev.infinitemap.api.compositor.CompositorRegistry registry;
+
     @Test
     void aManifestIsAnnouncedAddedFailedAndRemoved() throws Exception {
         List<Event> events = new CopyOnWriteArrayList<>();
@@ -73,6 +76,11 @@ class CompositorEventsTest {
             Event failed = events.stream().filter(e -> "itest.compositor.unresolvable".equals(e.getProperty(MapEvents.BUNDLE))).findFirst().orElseThrow();
             assertThat(failed.getProperty(MapEvents.STATE)).isEqualTo(MapEvents.UNRESOLVED);
             assertThat((String) failed.getProperty(MapEvents.ERROR)).contains("com.example.nobody.has.this");
+            assertThat(registry.compositors()).anySatisfy(info -> {
+                assertThat(info.name()).isEqualTo("itest.compositor.unresolvable");
+                assertThat(info.state()).isEqualTo(dev.infinitemap.api.compositor.CompositorInfo.State.UNRESOLVED);
+                assertThat(info.lastError()).hasValueSatisfying(e -> assertThat(e).contains("com.example.nobody.has.this"));
+            });
 
             // Any change of the installed bundles is a retry: it is reported again.
             int before = events.size();
@@ -83,6 +91,7 @@ class CompositorEventsTest {
             bundle.uninstall();
             handler.unregister();
         }
+        Await.until(() -> registry.compositors().stream().noneMatch(i -> i.name().equals("itest.compositor.unresolvable")));
     }
 
     private static java.util.jar.Manifest manifestOf(String symbolicName) {

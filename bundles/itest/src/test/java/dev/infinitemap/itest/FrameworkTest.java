@@ -64,7 +64,7 @@ class FrameworkTest {
         assertThat(components).contains("dev.infinitemap.log.LogWriter", "dev.infinitemap.map.MapService",
                 "dev.infinitemap.daemon.deploy.UnusableJarReporter", "dev.infinitemap.daemon.manifest.ManifestInstaller",
                 "dev.infinitemap.daemon.delta.DeltaPublisher", "dev.infinitemap.daemon.compositor.CompositorTracker",
-                "dev.infinitemap.daemon.compositor.UnresolvedCompositorReporter");
+                "dev.infinitemap.daemon.compositor.UnresolvedCompositorReporter", "dev.infinitemap.daemon.registry.CompositorStates");
         assertThat(unsatisfied).isEmpty();
     }
 }

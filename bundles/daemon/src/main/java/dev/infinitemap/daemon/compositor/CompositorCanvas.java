@@ -21,13 +21,16 @@ final class CompositorCanvas implements TileCanvas {
     private final String compositor;
     private final int layer;
     private final DeltaPublisher publisher;
+    private final java.util.function.IntConsumer drawn;
     private TileSet current = TileSet.EMPTY;
     private boolean closed;
 
-    CompositorCanvas(String compositor, int layer, DeltaPublisher publisher) {
+    /** @param drawn told the new tile count after each change of the map */
+    CompositorCanvas(String compositor, int layer, DeltaPublisher publisher, java.util.function.IntConsumer drawn) {
         this.compositor = compositor;
         this.layer = layer;
         this.publisher = publisher;
+        this.drawn = drawn;
     }
 
     @Override
@@ -79,9 +82,10 @@ final class CompositorCanvas implements TileCanvas {
             throw new IllegalStateException("compositor " + compositor + " was removed; its canvas takes no more tiles");
         }
         TileSet.Diff diff = TileSet.diff(current, next);
+        current = next;
         if (!diff.isEmpty()) {
             publisher.publish(compositor, layer, diff.put(), diff.removed());
+            drawn.accept(next.size());
         }
-        current = next;
     }
 }

@@ -1,5 +1,6 @@
 package dev.infinitemap.daemon.compositor;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +27,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.infinitemap.api.compositor.Compositor;
 import dev.infinitemap.api.compositor.CompositorComponent;
+import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
+import dev.infinitemap.daemon.registry.CompositorStates;
 
 /**
  * The whiteboard of compositor services: gives each its own canvas, renders it on a thread
@@ -51,6 +54,7 @@ public class CompositorTracker {
     }
 
     private final DeltaPublisher publisher;
+    private final CompositorStates states;
     private final Logger log;
     private final Map<ServiceReference<Compositor>, CompositorCanvas> canvases = new ConcurrentHashMap<>();
     private final ExecutorService renderers = Executors.newCachedThreadPool(DaemonThreads.named("infinitemap-compositor-render"));
@@ -58,8 +62,10 @@ public class CompositorTracker {
     private volatile long renderTimeoutMillis;
 
     @Activate
-    public CompositorTracker(@Reference DeltaPublisher publisher, @Reference(service = LoggerFactory.class) Logger log, Config config) {
+    public CompositorTracker(@Reference DeltaPublisher publisher, @Reference CompositorStates states,
+            @Reference(service = LoggerFactory.class) Logger log, Config config) {
         this.publisher = publisher;
+        this.states = states;
         this.log = log;
         this.renderTimeoutMillis = config.renderTimeoutMillis();
     }
@@ -90,7 +96,13 @@ public class CompositorTracker {
             log.error("Compositor {} of {} is ignored: {} already uses that name.", compositorName, owner, taken.get());
             return;
         }
-        CompositorCanvas canvas = new CompositorCanvas(compositorName, layer, publisher);
+        Bundle bundle = reference.getBundle();
+        String key = CompositorStates.bundleKey(bundle.getBundleId(), compositorName);
+        states.put(key, new CompositorInfo(compositorName, CompositorInfo.Kind.BUNDLE,
+                Optional.of(new CompositorInfo.BundleRef(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getBundleId())),
+                Optional.empty(), layer, 0, CompositorInfo.State.ACTIVE, Optional.empty(), Optional.empty()));
+        CompositorCanvas canvas = new CompositorCanvas(compositorName, layer, publisher,
+                tiles -> states.update(key, info -> info.drawn(tiles, Instant.now())));
         canvases.put(reference, canvas);
         publisher.lifecycle(MapEvents.COMPOSITOR_ADDED, compositorName, null);
         Future<?> render = renderers.submit(() -> {
@@ -102,6 +114,7 @@ public class CompositorTracker {
                 Thread.currentThread().interrupt();
             } catch (Exception | LinkageError e) {
                 log.error("Compositor {} of {} failed to render: {}", compositorName, owner, e.toString());
+                states.update(key, info -> info.with(CompositorInfo.State.FAILED, Optional.of("render failed: " + e)));
                 publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, compositorName, e.toString());
             }
         });
@@ -112,6 +125,7 @@ public class CompositorTracker {
                 log.error("Compositor {} of {} did not finish rendering within {} ms; it was interrupted. Other compositors are not affected.",
                         compositorName, owner, limit);
                 publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, compositorName, "did not finish rendering within " + limit + " ms");
+                states.update(key, info -> info.with(CompositorInfo.State.FAILED, Optional.of("did not finish rendering within " + limit + " ms")));
             }
         }, limit, TimeUnit.MILLISECONDS);
     }
@@ -121,6 +135,12 @@ public class CompositorTracker {
         if (canvas != null) {
             canvas.close();
             publisher.release(canvas.compositor(), owner(reference));
+            Bundle bundle = reference.getBundle();
+            if (bundle != null) {
+                // The service goes when its bundle stops; the bundle listener forgets it when it is uninstalled.
+                states.update(CompositorStates.bundleKey(bundle.getBundleId(), canvas.compositor()),
+                        info -> info.drawn(0, Instant.now()).with(CompositorInfo.State.STOPPED, info.lastError()));
+            }
             publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, canvas.compositor(), null);
             log.info("Compositor {} of {} left the map with its tiles.", canvas.compositor(), owner(reference));
         }

@@ -3,6 +3,7 @@ package dev.infinitemap.daemon.compositor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,9 +26,11 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.api.compositor.CompositorComponent;
+import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
+import dev.infinitemap.daemon.registry.CompositorStates;
 
 /**
  * Says which compositor bundles cannot resolve and exactly what they miss, every time the
@@ -46,15 +49,17 @@ public class UnresolvedCompositorReporter implements BundleListener {
 
     private final BundleContext context;
     private final DeltaPublisher publisher;
+    private final CompositorStates states;
     private final Logger log;
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-unresolved-check"));
     private ScheduledFuture<?> pending;
 
     @Activate
-    public UnresolvedCompositorReporter(BundleContext context, @Reference DeltaPublisher publisher,
+    public UnresolvedCompositorReporter(BundleContext context, @Reference DeltaPublisher publisher, @Reference CompositorStates states,
             @Reference(service = LoggerFactory.class) Logger log) {
         this.context = context;
         this.publisher = publisher;
+        this.states = states;
         this.log = log;
         context.addBundleListener(this);
         schedule();
@@ -68,6 +73,9 @@ public class UnresolvedCompositorReporter implements BundleListener {
 
     @Override
     public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.UNINSTALLED) {
+            states.removeBundle(event.getBundle().getBundleId());
+        }
         switch (event.getType()) {
             case BundleEvent.INSTALLED, BundleEvent.UPDATED, BundleEvent.RESOLVED, BundleEvent.UNRESOLVED, BundleEvent.UNINSTALLED -> schedule();
             default -> {
@@ -95,6 +103,7 @@ public class UnresolvedCompositorReporter implements BundleListener {
             BundleRevision revision = bundle.adapt(BundleRevision.class);
             if (bundle.getState() != Bundle.INSTALLED || revision == null
                     || revision.getDeclaredCapabilities(CompositorComponent.NAMESPACE).isEmpty()) {
+                states.remove(CompositorStates.unresolvedKey(bundle.getBundleId()));
                 continue;
             }
             List<String> missing = new ArrayList<>();
@@ -105,6 +114,10 @@ public class UnresolvedCompositorReporter implements BundleListener {
             }
             String reason = missing.isEmpty() ? "it is not resolved yet (a bundle it needs may not be resolved)" : "missing " + String.join(", ", missing);
             log.error("Compositor bundle {} ({}) cannot resolve: {}.", bundle.getSymbolicName(), bundle.getLocation(), reason);
+            states.put(CompositorStates.unresolvedKey(bundle.getBundleId()), new CompositorInfo(bundle.getSymbolicName(),
+                    CompositorInfo.Kind.BUNDLE,
+                    Optional.of(new CompositorInfo.BundleRef(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getBundleId())),
+                    Optional.empty(), 0, 0, CompositorInfo.State.UNRESOLVED, Optional.empty(), Optional.of(reason)));
             publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, bundle.getSymbolicName(), "unresolved: " + reason,
                     Map.of(MapEvents.STATE, MapEvents.UNRESOLVED, MapEvents.BUNDLE, bundle.getSymbolicName()));
         }

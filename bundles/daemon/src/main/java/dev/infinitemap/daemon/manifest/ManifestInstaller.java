@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,10 +24,12 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 import dev.infinitemap.daemon.delta.TileSet;
+import dev.infinitemap.daemon.registry.CompositorStates;
 
 /**
  * Turns tile manifests in {@code deploy/} ({@code manifest.json}, {@code *.manifest.json})
@@ -53,19 +56,22 @@ public class ManifestInstaller implements ArtifactInstaller {
     }
 
     /** The last good state of one manifest file. */
-    private record Applied(String compositor, int layer, TileSet tiles) {
+    private record Applied(String compositor, int layer, TileSet tiles, Instant lastUpdate) {
     }
 
     private final Logger log;
     private final DeltaPublisher publisher;
+    private final CompositorStates states;
     private final ScheduledExecutorService recheck = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-manifest-recheck"));
     private final Map<File, Applied> applied = new HashMap<>();
     private volatile Config config;
 
     @Activate
-    public ManifestInstaller(@Reference DeltaPublisher publisher, @Reference(service = LoggerFactory.class) Logger log, Config config) {
+    public ManifestInstaller(@Reference DeltaPublisher publisher, @Reference CompositorStates states,
+            @Reference(service = LoggerFactory.class) Logger log, Config config) {
         this.log = log;
         this.publisher = publisher;
+        this.states = states;
         this.config = config;
     }
 
@@ -97,6 +103,7 @@ public class ManifestInstaller implements ArtifactInstaller {
 
     @Override
     public synchronized void uninstall(File file) {
+        states.remove(owner(file));
         Applied before = applied.remove(file);
         if (before != null) {
             publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
@@ -143,7 +150,10 @@ public class ManifestInstaller implements ArtifactInstaller {
         if (!diff.isEmpty() || layerChanged) {
             publisher.publish(compositor, manifest.layer(), diff.put(), diff.removed());
         }
-        applied.put(file, new Applied(compositor, manifest.layer(), manifest.tiles()));
+        Instant changed = !diff.isEmpty() || layerChanged || before == null ? Instant.now() : before.lastUpdate();
+        applied.put(file, new Applied(compositor, manifest.layer(), manifest.tiles(), changed));
+        states.put(owner(file), new CompositorInfo(compositor, CompositorInfo.Kind.MANIFEST, Optional.empty(), Optional.of(file.getName()),
+                manifest.layer(), manifest.tiles().size(), CompositorInfo.State.ACTIVE, Optional.of(changed), Optional.empty()));
         log.info("deploy/{} applied: {} tiles put, {} removed (compositor {}, layer {}).", file.getName(), diff.put().size(),
                 diff.removed().length, compositor, manifest.layer());
     }
@@ -161,6 +171,11 @@ public class ManifestInstaller implements ArtifactInstaller {
     }
 
     private void fail(File file, String reason) {
+        // The last good tiles stay on the map, so the entry keeps their figures.
+        Applied good = applied.get(file);
+        states.put(owner(file), new CompositorInfo(good != null ? good.compositor() : nameOf(file), CompositorInfo.Kind.MANIFEST,
+                Optional.empty(), Optional.of(file.getName()), good != null ? good.layer() : 0, good != null ? good.tiles().size() : 0,
+                CompositorInfo.State.FAILED, Optional.ofNullable(good).map(Applied::lastUpdate), Optional.of(reason)));
         Applied last = applied.get(file);
         publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, last != null ? last.compositor() : nameOf(file), "deploy/" + file.getName() + ": " + reason);
         log.error("deploy/{} was not applied: {}. {}", file.getName(), reason,

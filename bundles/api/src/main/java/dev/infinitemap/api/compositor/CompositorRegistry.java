@@ -1,0 +1,16 @@
+package dev.infinitemap.api.compositor;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Every compositor the runtime knows: active ones, failed ones, and compositor bundles that
+ * cannot resolve or are stopped. Registered as a service by the daemon.
+ */
+@ProviderType
+public interface CompositorRegistry {
+
+    /** @return the compositors, sorted by name */
+    List<CompositorInfo> compositors();
+}
