@@ -62,9 +62,20 @@ class HotDeployIT {
         RuntimeProcess.awaitCondition("the truncated file reported once it stayed so for 2 s", TIMEOUT,
                 () -> runtime.log().contains("deploy/e2e.manifest.json was not applied: the file ends early"));
         assertEquals(before + 1, status("tiles"), "the last good tiles stay");
+        String compositors = runtime.get("/infinitemap/api/compositors").body();
+        assertTrue(compositors.matches("(?s).*\\{\"name\":\"e2e\",\"kind\":\"manifest\",\"file\":\"e2e.manifest.json\",\"layer\":0,\"tiles\":1,"
+                + "\"state\":\"failed\",\"lastUpdate\":\"[^\"]+\",\"lastError\":\"the file ends early[^\"]*\"}.*"), compositors);
 
         Files.delete(runtime.home.resolve("deploy/e2e.manifest.json"));
         RuntimeProcess.awaitCondition("its tiles gone", TIMEOUT, () -> status("tiles") == before);
+    }
+
+    @Test
+    void theCompositorsListNamesTheSampleManifestAndBundles() throws Exception {
+        String compositors = runtime.get("/infinitemap/api/compositors").body();
+        assertTrue(compositors.contains("{\"name\":\"welcome\",\"kind\":\"manifest\",\"file\":\"welcome.manifest.json\",\"layer\":0,\"tiles\":77,\"state\":\"active\""), compositors);
+        assertTrue(compositors.contains("{\"name\":\"clock\",\"kind\":\"bundle\",\"bundle\":{\"symbolicName\":\"dev.infinitemap.compositor.clock\""), compositors);
+        assertTrue(compositors.contains("\"layer\":5,\"tiles\":203,\"state\":\"active\""), compositors);
     }
 
     @Test

@@ -44,14 +44,6 @@ final class LayeredMap {
         return top.size();
     }
 
-    int compositorCount() {
-        int count = 0;
-        for (Layer layer : layers.values()) {
-            count += layer.cells.size() > 0 ? 1 : 0;
-        }
-        return count;
-    }
-
     PlacedTile tile(long cell) {
         return top.get(cell);
     }

@@ -132,11 +132,6 @@ public class MapService implements InfiniteMap, EventHandler {
     }
 
     @Override
-    public int compositorCount() {
-        return read(map::compositorCount);
-    }
-
-    @Override
     public Optional<PlacedTile> tile(int x, int y) {
         return read(() -> Optional.ofNullable(map.tile(CellKey.pack(x, y))));
     }

@@ -29,7 +29,6 @@ class LayeredMapTest {
         assertEquals(2, second.revision());
         assertArrayEquals(new long[] { CellKey.pack(1, 0) }, second.removedCells());
         assertEquals(1, map.tileCount());
-        assertEquals(1, map.compositorCount());
     }
 
     @Test

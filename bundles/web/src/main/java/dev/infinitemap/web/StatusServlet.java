@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
+import dev.infinitemap.api.compositor.CompositorRegistry;
 import dev.infinitemap.api.map.InfiniteMap;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -19,8 +20,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * {@code GET /infinitemap/api/status}: whether the runtime is ready, and the map's revision,
- * tile count and compositor count.
+ * {@code GET /infinitemap/api/status}: whether the runtime is ready, the map's revision and
+ * tile count, and how many compositors there are (as {@code /infinitemap/api/compositors} lists them).
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/infinitemap/api/status")
@@ -29,11 +30,13 @@ public class StatusServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient InfiniteMap map;
+    private final transient CompositorRegistry registry;
     private final transient BundleContext context;
 
     @Activate
-    public StatusServlet(@Reference InfiniteMap map, BundleContext context) {
+    public StatusServlet(@Reference InfiniteMap map, @Reference CompositorRegistry registry, BundleContext context) {
         this.map = map;
+        this.registry = registry;
         this.context = context;
     }
 
@@ -43,7 +46,7 @@ public class StatusServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().write("{\"ready\":" + ready() + ",\"revision\":" + map.revision() + ",\"tiles\":" + map.tileCount()
-                + ",\"compositors\":" + map.compositorCount() + ",\"uptimeMs\":" + ManagementFactory.getRuntimeMXBean().getUptime() + "}");
+                + ",\"compositors\":" + registry.compositors().size() + ",\"uptimeMs\":" + ManagementFactory.getRuntimeMXBean().getUptime() + "}");
     }
 
     // Ready once the framework has reached its beginning start level: FileInstall, the last to

@@ -18,9 +18,6 @@ public interface InfiniteMap {
     /** @return how many cells hold a tile */
     int tileCount();
 
-    /** @return how many compositors have at least one tile on the map, shown or covered */
-    int compositorCount();
-
     /**
      * @param x the column
      * @param y the row
