@@ -1,0 +1,2 @@
+/** The map's Gogo commands. Private. */
+package dev.infinitemap.shell;
