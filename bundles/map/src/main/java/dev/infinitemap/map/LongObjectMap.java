@@ -1,7 +1,7 @@
 package dev.infinitemap.map;
 
-import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * A hash map from packed cells (longs) to values, with open addressing and linear probing:
@@ -85,17 +85,12 @@ final class LongObjectMap<V> {
     }
 
     /** Calls the action with every key; the map must not change meanwhile. */
-    void forEachKey(java.util.function.LongConsumer action) {
+    void forEachKey(LongConsumer action) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
                 action.accept(keys[i]);
             }
         }
-    }
-
-    void clear() {
-        Arrays.fill(values, null);
-        size = 0;
     }
 
     // Backward-shift deletion: later entries of the same probe run move into the gap, so

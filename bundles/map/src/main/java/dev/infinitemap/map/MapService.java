@@ -1,5 +1,6 @@
 package dev.infinitemap.map;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -7,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -147,7 +149,7 @@ public class MapService implements InfiniteMap, EventHandler {
     @Override
     public Snapshot snapshot() {
         return read(() -> {
-            List<PlacedTile> all = new java.util.ArrayList<>(map.tileCount());
+            List<PlacedTile> all = new ArrayList<>(map.tileCount());
             map.composed().forEach(all::add);
             return new Snapshot(map.revision(), all);
         });
@@ -164,7 +166,7 @@ public class MapService implements InfiniteMap, EventHandler {
         return () -> listeners.remove(listener);
     }
 
-    private <T> T read(java.util.function.Supplier<T> query) {
+    private <T> T read(Supplier<T> query) {
         lock.readLock().lock();
         try {
             return query.get();

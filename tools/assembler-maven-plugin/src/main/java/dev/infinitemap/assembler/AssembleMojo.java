@@ -2,13 +2,14 @@ package dev.infinitemap.assembler;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -168,12 +169,17 @@ public class AssembleMojo extends AbstractMojo {
         }
     }
 
+    // Properties.store escapes keys and values, but adds a date and writes in hash order; keep
+    // its escaping and drop the rest, so the same features give the same file (reproducible builds).
     private static void writeProperties(Path file, Map<String, String> values) throws IOException {
         Properties properties = new Properties();
         properties.putAll(values);
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            properties.store(writer, "Framework properties from the features' " + LAUNCH_PROPERTIES_EXTENSION + " extensions");
-        }
+        StringWriter escaped = new StringWriter();
+        properties.store(escaped, null);
+        List<String> lines = new ArrayList<>(escaped.toString().lines().filter(line -> !line.startsWith("#")).toList());
+        Collections.sort(lines);
+        lines.add(0, "# Framework properties from the features' " + LAUNCH_PROPERTIES_EXTENSION + " extensions");
+        Files.write(file, lines, StandardCharsets.ISO_8859_1);
     }
 
     private static void makeScriptsExecutable(Path bin) throws IOException {

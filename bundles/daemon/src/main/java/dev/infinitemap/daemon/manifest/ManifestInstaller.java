@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -106,7 +107,7 @@ public class ManifestInstaller implements ArtifactInstaller {
         states.remove(owner(file));
         Applied before = applied.remove(file);
         if (before != null) {
-            publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
+            publisher.publish(before.compositor(), before.layer(), List.of(), before.tiles().cells());
             publisher.release(before.compositor(), owner(file));
             publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, before.compositor(), null);
             log.info("deploy/{} removed: its {} tiles left the map (compositor {}).", file.getName(), before.tiles().size(), before.compositor());
@@ -137,7 +138,7 @@ public class ManifestInstaller implements ArtifactInstaller {
         }
         Applied before = applied.get(file);
         if (before != null && !before.compositor().equals(compositor)) {
-            publisher.publish(before.compositor(), before.layer(), java.util.List.of(), before.tiles().cells());
+            publisher.publish(before.compositor(), before.layer(), List.of(), before.tiles().cells());
             publisher.release(before.compositor(), owner(file));
             publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, before.compositor(), null);
             before = null;
