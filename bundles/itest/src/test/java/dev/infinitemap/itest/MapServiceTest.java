@@ -37,7 +37,8 @@ class MapServiceTest {
             for (int i = 1; i <= 1000; i++) {
                 post(new TileDelta("itest-order", 0, i, List.of(new Tile(i, 1000, "b" + i + ".png", i)), new long[0]));
             }
-            Await.until(() -> map.revision() >= start + 1000);
+            // Listeners hear of a change just after it becomes visible: wait for them, not only for the map.
+            Await.until(() -> seen.size() >= 1000);
         }
         assertThat(map.revision()).isEqualTo(start + 1000);
         for (int i = 1; i <= 1000; i++) {
