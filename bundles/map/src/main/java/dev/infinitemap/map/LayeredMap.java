@@ -1,6 +1,7 @@
 package dev.infinitemap.map;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +20,29 @@ import dev.infinitemap.api.map.PlacedTile;
  */
 final class LayeredMap {
 
-    /** One compositor's own tiles and its last applied sequence number. */
+    /** One compositor's own tiles, its layer and its last applied sequence number. */
     private static final class Layer {
         final String compositor;
-        final int layer;
-        final LongObjectMap<PlacedTile> cells = new LongObjectMap<>();
+        int layer;
+        final LongObjectMap<Tile> cells = new LongObjectMap<>();
         long lastSequence;
 
         Layer(String compositor, int layer) {
             this.compositor = compositor;
             this.layer = layer;
         }
+
+        PlacedTile place(Tile tile) {
+            return new PlacedTile(tile, compositor, layer);
+        }
     }
+
+    /** Marks a touched cell that no longer has a tile in the changing layer. */
+    private static final Object NONE = new Object();
 
     private final Map<String, Layer> layers = new HashMap<>();
     private final LongObjectMap<PlacedTile> top = new LongObjectMap<>();
+    private LongObjectMap<Object> scratchCells;
     private long revision;
 
     long revision() {
@@ -63,86 +72,107 @@ final class LayeredMap {
         if (own != null && delta.sequence() <= own.lastSequence) {
             return null;
         }
-        // A cell may be touched twice in one delta (removed, then put); report its final state once.
-        LongObjectMap<Boolean> touched = new LongObjectMap<>(delta.upserts().size() + delta.removedCellCount());
-        if (own == null || own.layer != delta.layer()) {
-            own = moveLayer(own, delta);
-            // Every tile of a compositor that changed layer may now cover, or be covered by, another.
-            own.cells.forEachKey(cell -> touched.put(cell, Boolean.TRUE));
+        // Each touched cell maps to its new tile in this layer, or NONE; a cell touched twice
+        // in one delta (removed, then put) keeps its final state and is reported once.
+        LongObjectMap<Object> touched = scratch(delta.upserts().size() + delta.removedCellCount());
+        if (own == null) {
+            own = new Layer(delta.compositor(), delta.layer());
+            layers.put(own.compositor, own);
+        } else if (own.layer != delta.layer()) {
+            // All tiles of a compositor that changed layer may now cover, or be covered by, others'.
+            own.layer = delta.layer();
+            own.cells.forEachEntry(touched::put);
         }
         own.lastSequence = delta.sequence();
 
         for (long cell : delta.removedCells()) {
             if (own.cells.remove(cell) != null) {
-                touched.put(cell, Boolean.TRUE);
+                touched.put(cell, NONE);
             }
         }
         for (Tile tile : delta.upserts()) {
             long cell = tile.cell();
-            own.cells.put(cell, new PlacedTile(tile, own.compositor, own.layer));
-            touched.put(cell, Boolean.TRUE);
+            own.cells.put(cell, tile);
+            touched.put(cell, tile);
         }
         // An emptied layer stays: its sequence number keeps a late duplicate from bringing tiles back.
         return recompose(touched, own);
     }
 
-    /** The compositor changed its layer: all its tiles move, as one change. */
-    private Layer moveLayer(Layer old, TileDelta delta) {
-        Layer moved = new Layer(delta.compositor(), delta.layer());
-        if (old != null) {
-            old.cells.forEach(t -> moved.cells.put(t.tile().cell(), new PlacedTile(t.tile(), moved.compositor, moved.layer)));
-            moved.lastSequence = old.lastSequence;
+    /**
+     * The touched-cells table, reused between deltas of similar size (allocating one per delta
+     * made a third of the garbage); a much larger one is not kept, as clearing it would cost more.
+     */
+    private LongObjectMap<Object> scratch(int cells) {
+        if (scratchCells == null || scratchCells.capacity() > Math.max(1024, 8L * cells)
+                || scratchCells.capacity() < cells) {
+            scratchCells = new LongObjectMap<>(cells);
+        } else {
+            scratchCells.clear();
         }
-        layers.put(moved.compositor, moved);
-        return moved;
+        return scratchCells;
     }
 
-    private MapChange recompose(LongObjectMap<Boolean> touched, Layer own) {
-        List<PlacedTile> put = new ArrayList<>();
+    private MapChange recompose(LongObjectMap<Object> touched, Layer own) {
+        List<PlacedTile> put = new ArrayList<>(touched.size());
         long[] removed = new long[touched.size()];
         int[] removedCount = { 0 };
-        touched.forEachKey(cell -> {
+        touched.forEachEntry((cell, now) -> {
             PlacedTile before = top.get(cell);
-            PlacedTile best = best(cell, before, own);
+            PlacedTile best = best(cell, before, now == NONE ? null : (Tile) now, own);
             if (best == null) {
                 if (before != null) {
                     top.remove(cell);
                     removed[removedCount[0]++] = cell;
                 }
-            } else if (!best.equals(before)) {
+            } else if (best != before && !best.equals(before)) {
                 top.put(cell, best);
                 put.add(best);
             }
         });
         revision++;
-        return new MapChange(revision, put, java.util.Arrays.copyOf(removed, removedCount[0]));
+        return new MapChange(revision, put, Arrays.copyOf(removed, removedCount[0]));
     }
 
     /**
-     * The tile that now covers a cell only {@code own} changed. Scanning every layer is needed
-     * only when {@code own} held the top tile and its new tile (or no tile) may be covered by
-     * another compositor's; otherwise the answer is the stronger of the old top and the new tile.
+     * The tile that now covers a cell where only {@code own} changed, to {@code mine}. Scanning
+     * every layer is needed only when {@code own} held the top tile and its new tile (or no
+     * tile) may be covered by another compositor's; otherwise the answer is the stronger of
+     * the old top and the new tile.
      */
-    private PlacedTile best(long cell, PlacedTile before, Layer own) {
-        PlacedTile mine = own.cells.get(cell);
+    private PlacedTile best(long cell, PlacedTile before, Tile mine, Layer own) {
         if (before == null) {
-            return mine;
+            return mine == null ? null : own.place(mine);
         }
-        boolean ownedTop = before.compositor().equals(own.compositor);
-        if (!ownedTop) {
-            return mine != null && mine.covers(before) ? mine : before;
+        boolean mineWins = mine != null
+                && covers(own.layer, mine.timestamp(), own.compositor, before.layer(), before.tile().timestamp(), before.compositor());
+        if (mineWins) {
+            return own.place(mine);
         }
-        if (mine != null && mine.covers(before)) {
-            return mine;
+        if (!before.compositor().equals(own.compositor)) {
+            return before;
         }
-        PlacedTile best = null;
+        Layer bestLayer = null;
+        Tile bestTile = null;
         for (Layer layer : layers.values()) {
-            PlacedTile candidate = layer.cells.get(cell);
-            if (candidate != null && (best == null || candidate.covers(best))) {
-                best = candidate;
+            Tile candidate = layer.cells.get(cell);
+            if (candidate != null && (bestTile == null || covers(layer.layer, candidate.timestamp(), layer.compositor,
+                    bestLayer.layer, bestTile.timestamp(), bestLayer.compositor))) {
+                bestLayer = layer;
+                bestTile = candidate;
             }
         }
-        return best;
+        return bestTile == null ? null : bestLayer.place(bestTile);
+    }
+
+    /** {@link PlacedTile#covers(PlacedTile)} on the parts, so layers need not hold a PlacedTile per cell. */
+    private static boolean covers(int layer, double timestamp, String compositor, int otherLayer, double otherTimestamp,
+            String otherCompositor) {
+        if (layer != otherLayer) {
+            return layer > otherLayer;
+        }
+        int byTime = Double.compare(timestamp, otherTimestamp);
+        return byTime != 0 ? byTime > 0 : compositor.compareTo(otherCompositor) >= 0;
     }
 
     /** The tiles of an inclusive rectangle, walking whichever is smaller: the rectangle or the map. */

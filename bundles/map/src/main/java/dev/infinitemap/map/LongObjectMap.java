@@ -1,7 +1,7 @@
 package dev.infinitemap.map;
 
+import java.util.Arrays;
 import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 
 /**
  * A hash map from packed cells (longs) to values, with open addressing and linear probing:
@@ -61,6 +61,18 @@ final class LongObjectMap<V> {
         return null;
     }
 
+    int capacity() {
+        return keys.length;
+    }
+
+    /** Removes every entry, keeping the capacity. */
+    void clear() {
+        if (size > 0) {
+            Arrays.fill(values, null);
+            size = 0;
+        }
+    }
+
     /** @return the removed value, or null */
     @SuppressWarnings("unchecked")
     V remove(long key) {
@@ -84,11 +96,17 @@ final class LongObjectMap<V> {
         }
     }
 
-    /** Calls the action with every key; the map must not change meanwhile. */
-    void forEachKey(LongConsumer action) {
+    /** Receives one entry of the map. */
+    interface EntryConsumer<V> {
+        void accept(long key, V value);
+    }
+
+    /** Calls the action with every entry; the map must not change meanwhile. */
+    @SuppressWarnings("unchecked")
+    void forEachEntry(EntryConsumer<V> action) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null) {
-                action.accept(keys[i]);
+                action.accept(keys[i], (V) values[i]);
             }
         }
     }
