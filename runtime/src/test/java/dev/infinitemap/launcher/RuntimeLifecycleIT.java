@@ -102,4 +102,26 @@ class RuntimeLifecycleIT {
             assertEquals(0, runtime.stop());
         }
     }
+
+    @Test
+    void filesDeletedWhileTheRuntimeWasDownAreGoneFromTheMapAndTheFrameworkAfterTheNextStart() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir)) {
+            runtime.start();
+            String compositors = runtime.get("/infinitemap/api/compositors").body();
+            assertTrue(compositors.contains("\"name\":\"welcome\"") && compositors.contains("\"name\":\"spiral\""), compositors);
+            assertTrue(runtime.getAsAdmin("/system/console/bundles.json").body().contains("dev.infinitemap.compositor.spiral"));
+            assertEquals(0, runtime.stop());
+
+            Files.delete(runtime.home.resolve("deploy/welcome.manifest.json"));
+            Files.delete(runtime.home.resolve("deploy/dev.infinitemap.compositor.spiral-0.1.0-SNAPSHOT.jar"));
+            runtime.start();
+            compositors = runtime.get("/infinitemap/api/compositors").body();
+            assertFalse(compositors.contains("\"name\":\"welcome\""), compositors);
+            assertFalse(compositors.contains("\"name\":\"spiral\""), compositors);
+            assertTrue(compositors.contains("\"name\":\"clock\""), compositors);
+            assertFalse(runtime.getAsAdmin("/system/console/bundles.json").body().contains("dev.infinitemap.compositor.spiral"),
+                    "the deleted jar's bundle was uninstalled, not started again from the framework cache");
+            assertEquals(0, runtime.stop());
+        }
+    }
 }

@@ -6,7 +6,12 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -49,6 +54,32 @@ final class TestJars {
         return jar(Map.of("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", symbolicName, "Bundle-Version", "1.0.0",
                 "Bundle-Activator", "dev.infinitemap.fixture.ThrowingActivator", "Import-Package", "org.osgi.framework"),
                 Map.of(classFile, activator));
+    }
+
+    /**
+     * A copy of a bundle jar with some main manifest headers replaced and one text entry
+     * rewritten: a new version of a bundle without building one.
+     */
+    static byte[] rewritten(Path bundle, Map<String, String> headers, String entry, UnaryOperator<String> edit) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarFile in = new JarFile(bundle.toFile())) {
+            Manifest manifest = new Manifest(in.getManifest());
+            headers.forEach(manifest.getMainAttributes()::putValue);
+            try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+                for (JarEntry source : Collections.list(in.entries())) {
+                    if (source.getName().equals(JarFile.MANIFEST_NAME)) {
+                        continue;
+                    }
+                    out.putNextEntry(new ZipEntry(source.getName()));
+                    byte[] content = in.getInputStream(source).readAllBytes();
+                    if (source.getName().equals(entry)) {
+                        content = edit.apply(new String(content, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                    }
+                    out.write(content);
+                }
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /** The commons-lang3 jar from the local Maven repository: a real third-party bundle. */
