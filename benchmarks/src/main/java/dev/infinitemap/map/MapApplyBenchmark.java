@@ -29,7 +29,7 @@ import dev.infinitemap.api.TileDelta;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = { "-Xmx2g" })
+@Fork(value = 3, jvmArgsAppend = { "-Xmx2g" })
 public class MapApplyBenchmark {
 
     static final int TILES_PER_DELTA = 1000;
