@@ -1,13 +1,56 @@
 package dev.infinitemap.web;
 
-/** Writes JSON strings: the API's few shapes need no library, but every string must be escaped. */
-final class Json {
+import java.math.BigDecimal;
+
+import dev.infinitemap.api.Tile;
+import dev.infinitemap.api.map.PlacedTile;
+
+/** Writes JSON: the API's few shapes need no library, but every string must be escaped. */
+public final class Json {
+
+    // Whole numbers up to 2^53 print without a fraction or exponent, as the manifest format has them.
+    private static final double EXACT_LIMIT = 9_007_199_254_740_992d;
 
     private Json() {
     }
 
+    /** @return a finite number as a JSON number, without exponent for timestamps and coordinates */
+    public static String number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < EXACT_LIMIT) {
+            return Long.toString((long) value);
+        }
+        return BigDecimal.valueOf(value).toPlainString();
+    }
+
+    /**
+     * Appends the fields of a placed tile in the manifest format, and with {@code placement}
+     * its compositor and layer: {@code {"brick":..,"timestamp":..[,"compositor":..,"layer":..]}}.
+     */
+    public static StringBuilder tile(StringBuilder out, PlacedTile placed, boolean placement) {
+        Tile tile = placed.tile();
+        out.append("{\"brick\":").append(quote(tile.brick())).append(",\"timestamp\":").append(number(tile.timestamp()));
+        if (placement) {
+            out.append(",\"compositor\":").append(quote(placed.compositor())).append(",\"layer\":").append(placed.layer());
+        }
+        return out.append('}');
+    }
+
+    /** Appends {@code "x,y":{tile}, ...} for every tile, without the surrounding braces. */
+    public static StringBuilder tiles(StringBuilder out, Iterable<PlacedTile> tiles, boolean placement) {
+        boolean first = true;
+        for (PlacedTile placed : tiles) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append('"').append(placed.tile().x()).append(',').append(placed.tile().y()).append("\":");
+            tile(out, placed, placement);
+        }
+        return out;
+    }
+
     /** @return the string as a JSON string literal, or {@code null} */
-    static String quote(String value) {
+    public static String quote(String value) {
         if (value == null) {
             return "null";
         }

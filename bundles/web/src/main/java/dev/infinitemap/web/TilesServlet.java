@@ -1,0 +1,81 @@
+package dev.infinitemap.web;
+
+import java.io.IOException;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+import dev.infinitemap.api.map.InfiniteMap;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * {@code GET /infinitemap/api/tiles?x0=&y0=&x1=&y1=}: the composed tiles of an inclusive
+ * rectangle of at most {@value #MAX_CELLS} cells, with compositor and layer.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/infinitemap/api/tiles")
+public class TilesServlet extends HttpServlet {
+
+    static final long MAX_CELLS = 1_000_000;
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient InfiniteMap map;
+
+    @Activate
+    public TilesServlet(@Reference InfiniteMap map) {
+        this.map = map;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        int x0;
+        int y0;
+        int x1;
+        int y1;
+        try {
+            x0 = bound(request, "x0");
+            y0 = bound(request, "y0");
+            x1 = bound(request, "x1");
+            y1 = bound(request, "y1");
+            if (x0 > x1 || y0 > y1) {
+                throw new IllegalArgumentException("the rectangle is empty: x0 must be <= x1 and y0 <= y1");
+            }
+            long cells = ((long) x1 - x0 + 1) * ((long) y1 - y0 + 1); // at most 2^32 x 2^32 would overflow; checked below
+            if ((long) x1 - x0 + 1 > MAX_CELLS || (long) y1 - y0 + 1 > MAX_CELLS || cells > MAX_CELLS) {
+                throw new IllegalArgumentException("the rectangle has more than " + MAX_CELLS + " cells");
+            }
+        } catch (IllegalArgumentException e) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            response.getWriter().write("{\"error\":" + Json.quote(e.getMessage()) + "}");
+            return;
+        }
+        InfiniteMap.Snapshot tiles = map.tiles(x0, y0, x1, y1);
+        StringBuilder out = new StringBuilder("{\"revision\":").append(tiles.revision()).append(",\"tiles\":{");
+        Json.tiles(out, tiles.tiles(), true).append("}}");
+        response.getWriter().append(out);
+    }
+
+    private static int bound(HttpServletRequest request, String name) {
+        String value = request.getParameter(name);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("missing parameter " + name);
+        }
+        if (value.length() > 12) {
+            throw new IllegalArgumentException(name + " is not a 32-bit integer");
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is not a 32-bit integer: " + value.replaceAll("[^-0-9A-Za-z.+]", "?"));
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.infinitemap.web.socket;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+/** A message a client sent: a heartbeat or a camera position. Anything else is refused with the reason. */
+sealed interface ClientMessage {
+
+    JsonFactory JSON = new JsonFactory();
+
+    /** {@code {"type":"heartbeat",...}}: only keeps the connection alive. */
+    record Heartbeat() implements ClientMessage {
+    }
+
+    /** {@code {"type":"camera_update","x":..,"y":..,"zoom":..}}: shared with the other clients. */
+    record Camera(double x, double y, double zoom) implements ClientMessage {
+    }
+
+    /**
+     * @throws IllegalArgumentException with a message for the client when it is not a known message
+     * @throws IOException when it is not JSON
+     */
+    static ClientMessage parse(String text) throws IOException {
+        String type = null;
+        Double x = null;
+        Double y = null;
+        Double zoom = null;
+        try (JsonParser parser = JSON.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("a message must be a JSON object with a \"type\"");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "type" -> type = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "x" -> x = number(parser, value);
+                    case "y" -> y = number(parser, value);
+                    case "zoom" -> zoom = number(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new IllegalArgumentException("a message must be exactly one JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw new IOException("not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (type == null) {
+            throw new IllegalArgumentException("a message needs a string \"type\"");
+        }
+        return switch (type) {
+            case "heartbeat" -> new Heartbeat();
+            case "camera_update" -> {
+                if (x == null || y == null || zoom == null || !(zoom > 0)) {
+                    throw new IllegalArgumentException("camera_update needs finite numbers x, y and zoom, with zoom > 0");
+                }
+                yield new Camera(x, y, zoom);
+            }
+            default -> throw new IllegalArgumentException("unknown message type \"" + abbreviate(type)
+                    + "\"; clients send heartbeat and camera_update");
+        };
+    }
+
+    private static Double number(JsonParser parser, JsonToken value) throws IOException {
+        if (value != JsonToken.VALUE_NUMBER_INT && value != JsonToken.VALUE_NUMBER_FLOAT) {
+            parser.skipChildren();
+            return null;
+        }
+        double number = parser.getDoubleValue();
+        return Double.isFinite(number) ? number : null;
+    }
+
+    private static String abbreviate(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.infinitemap.web.socket;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * {@code ws://HOST:PORT/infinitemap/ws[?mode=batch][&since=N]}: upgrades to a WebSocket fed by
+ * {@link MapFeed}. Messages over 64 KiB from a client close its connection with 1009 (Jetty's
+ * limit). Jetty's own idle timeout is only a backstop: the feed closes silent clients itself,
+ * as the server's heartbeats would otherwise keep a connection busy.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern("/infinitemap/ws")
+public class MapSocketServlet extends JettyWebSocketServlet {
+
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient MapFeed feed;
+    private final AtomicBoolean initialised = new AtomicBoolean();
+
+    @Activate
+    public MapSocketServlet(@Reference MapFeed feed) {
+        this.feed = feed;
+    }
+
+    // The whiteboard may initialise a servlet before Jetty's WebSocket container is attached to
+    // its context, so the WebSocket set-up waits for the first request.
+    @Override
+    public void init() {
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        synchronized (initialised) {
+            if (!initialised.get()) {
+                Thread thread = Thread.currentThread();
+                ClassLoader previous = thread.getContextClassLoader();
+                // Jetty finds its WebSocket implementation with the context class loader.
+                thread.setContextClassLoader(JettyWebSocketServlet.class.getClassLoader());
+                try {
+                    super.init();
+                } finally {
+                    thread.setContextClassLoader(previous);
+                }
+                initialised.set(true);
+            }
+        }
+        super.service(request, response);
+    }
+
+    @Override
+    public void destroy() {
+        if (initialised.get()) {
+            super.destroy();
+        }
+    }
+
+    @Override
+    protected void configure(JettyWebSocketServletFactory factory) {
+        factory.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+        factory.setIdleTimeout(Duration.ofMinutes(5));
+        factory.setCreator(this::create);
+    }
+
+    private Object create(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws IOException {
+        Map<String, List<String>> parameters = request.getParameterMap();
+        String mode = first(parameters, "mode");
+        if (mode != null && !mode.equals("batch") && !mode.equals("cell")) {
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, "mode must be batch or cell");
+            return null;
+        }
+        String since = first(parameters, "since");
+        Long revision = null;
+        if (since != null) {
+            try {
+                revision = Long.parseLong(since);
+            } catch (NumberFormatException e) {
+                revision = -1L;
+            }
+            if (revision < 0) {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST, "since must be a revision, 0 or more");
+                return null;
+            }
+        }
+        return feed.newClient("batch".equals(mode), revision);
+    }
+
+    private static String first(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

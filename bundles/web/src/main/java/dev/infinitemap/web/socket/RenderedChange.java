@@ -1,0 +1,64 @@
+package dev.infinitemap.web.socket;
+
+import dev.infinitemap.api.CellKey;
+import dev.infinitemap.api.map.MapChange;
+import dev.infinitemap.api.map.PlacedTile;
+import dev.infinitemap.web.Json;
+
+/**
+ * A map change as WebSocket messages, rendered at most once per form however many clients
+ * receive it: per cell ({@code tile_update} / {@code tile_remove}) or as one
+ * {@code manifest_update}.
+ */
+final class RenderedChange {
+
+    private final MapChange change;
+    private String[] cellMessages;
+    private String batchMessage;
+
+    RenderedChange(MapChange change) {
+        this.change = change;
+    }
+
+    long revision() {
+        return change.revision();
+    }
+
+    /** @return how many per-cell messages this change makes */
+    int cellCount() {
+        return change.put().size() + change.removedCellCount();
+    }
+
+    synchronized String[] cellMessages() {
+        if (cellMessages == null) {
+            String revision = Long.toString(change.revision());
+            String[] messages = new String[cellCount()];
+            int i = 0;
+            for (PlacedTile placed : change.put()) {
+                messages[i++] = "{\"type\":\"tile_update\",\"x\":" + placed.tile().x() + ",\"y\":" + placed.tile().y()
+                        + ",\"brick\":" + Json.quote(placed.tile().brick()) + ",\"timestamp\":" + Json.number(placed.tile().timestamp())
+                        + ",\"revision\":" + revision + "}";
+            }
+            for (long cell : change.removedCells()) {
+                messages[i++] = "{\"type\":\"tile_remove\",\"x\":" + CellKey.x(cell) + ",\"y\":" + CellKey.y(cell) + ",\"revision\":" + revision + "}";
+            }
+            cellMessages = messages;
+        }
+        return cellMessages;
+    }
+
+    synchronized String batchMessage() {
+        if (batchMessage == null) {
+            StringBuilder out = new StringBuilder(64 + cellCount() * 64).append("{\"type\":\"manifest_update\",\"revision\":")
+                    .append(change.revision()).append(",\"tiles\":{");
+            Json.tiles(out, change.put(), false).append("},\"removed\":[");
+            boolean first = true;
+            for (long cell : change.removedCells()) {
+                out.append(first ? "\"" : ",\"").append(CellKey.x(cell)).append(',').append(CellKey.y(cell)).append('"');
+                first = false;
+            }
+            batchMessage = out.append("]}").toString();
+        }
+        return batchMessage;
+    }
+}

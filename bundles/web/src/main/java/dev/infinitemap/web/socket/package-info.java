@@ -1,0 +1,2 @@
+/** The map's WebSocket feed at {@code /infinitemap/ws}. Private. */
+package dev.infinitemap.web.socket;
