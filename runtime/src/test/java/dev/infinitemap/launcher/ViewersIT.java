@@ -1,0 +1,255 @@
+package dev.infinitemap.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP API and the WebSocket feed of the assembled runtime, with the JDK's own clients. */
+class ViewersIT {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path dir;
+
+    static RuntimeProcess runtime;
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = new RuntimeProcess(dir);
+        // Short heartbeat and idle times, so the idle test takes seconds, not half a minute.
+        Files.writeString(runtime.home.resolve("deploy/dev.infinitemap.web.socket.cfg"), "heartbeatSeconds=1\nidleSeconds=3\n");
+        runtime.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        assertEquals(0, runtime.stop());
+    }
+
+    @Test
+    void manifestJsonCarriesTheRevisionAndAnswers304WhileNothingChanged() throws Exception {
+        runtime.deploy("etag.manifest.json", "{ \"5000,5000\": {\"brick\": \"e.png\", \"timestamp\": 1732400000.25} }".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the tile in manifest.json", TIMEOUT, () -> body("/infinitemap/manifest.json").contains("\"5000,5000\""));
+        HttpResponse<String> first = get("/infinitemap/manifest.json", null);
+        assertEquals(200, first.statusCode());
+        assertTrue(first.body().contains("\"5000,5000\":{\"brick\":\"e.png\",\"timestamp\":1732400000.25}"), first.body());
+        String revision = first.headers().firstValue("X-InfiniteMap-Revision").orElseThrow();
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+
+        // The clock redraws every second; a 304 holds only while the revision stays.
+        HttpResponse<String> again = get("/infinitemap/manifest.json", etag);
+        if (again.headers().firstValue("X-InfiniteMap-Revision").orElseThrow().equals(revision)) {
+            assertEquals(304, again.statusCode());
+            assertEquals("", again.body());
+        } else {
+            assertEquals(200, again.statusCode());
+        }
+        runtime.deploy("etag.manifest.json", "{ \"5000,5000\": {\"brick\": \"f.png\", \"timestamp\": 2} }".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("a new revision", TIMEOUT, () -> {
+            HttpResponse<String> changed = get("/infinitemap/manifest.json", etag);
+            return changed.statusCode() == 200 && changed.body().contains("\"5000,5000\":{\"brick\":\"f.png\"");
+        });
+        Files.delete(runtime.home.resolve("deploy/etag.manifest.json"));
+    }
+
+    @Test
+    void tilesAnswersARectangleWithCompositorAndLayer() throws Exception {
+        runtime.deploy("rect.manifest.json", ("{ \"compositor\": \"rect\", \"layer\": 7, \"tiles\": {"
+                + " \"-2147483648,2147483647\": {\"brick\": \"corner.png\", \"timestamp\": 3}, \"6000,6000\": {\"brick\": \"r.png\", \"timestamp\": 4} } }")
+                .getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the rectangle's tile", TIMEOUT,
+                () -> body("/infinitemap/api/tiles?x0=5999&y0=5999&x1=6001&y1=6001").contains("\"6000,6000\""));
+        String body = body("/infinitemap/api/tiles?x0=5999&y0=5999&x1=6001&y1=6001");
+        assertTrue(body.matches("\\{\"revision\":\\d+,\"tiles\":\\{\"6000,6000\":\\{\"brick\":\"r.png\",\"timestamp\":4,\"compositor\":\"rect\",\"layer\":7}}}"), body);
+        String corner = body("/infinitemap/api/tiles?x0=-2147483648&y0=2147483647&x1=-2147483648&y1=2147483647");
+        assertTrue(corner.contains("\"-2147483648,2147483647\":{\"brick\":\"corner.png\""), corner);
+        Files.delete(runtime.home.resolve("deploy/rect.manifest.json"));
+    }
+
+    @Test
+    void tilesRefusesBadRectanglesWith400AndAJsonError() throws Exception {
+        for (String query : List.of("x0=0&y0=0&x1=1", "x0=a&y0=0&x1=1&y1=1", "x0=0.5&y0=0&x1=1&y1=1", "x0=2147483648&y0=0&x1=1&y1=1",
+                "x0=2&y0=0&x1=1&y1=1", "x0=0&y0=2&x1=1&y1=1", "x0=0&y0=0&x1=1000&y1=1000", "x0=-2147483648&y0=0&x1=2147483647&y1=0")) {
+            HttpResponse<String> response = get("/infinitemap/api/tiles?" + query, null);
+            assertEquals(400, response.statusCode(), query);
+            assertTrue(response.body().matches("\\{\"error\":\"[^\"]+\"}"), query + " -> " + response.body());
+        }
+        assertEquals(200, get("/infinitemap/api/tiles?x0=0&y0=0&x1=999&y1=999", null).statusCode(), "exactly 1,000,000 cells is allowed");
+    }
+
+    @Test
+    void bricksComeFromTheBricksFolderAndCompositorBundlesAndNothingElse() throws Exception {
+        HttpResponse<String> grass = get("/infinitemap/bricks/grass.png", null);
+        assertEquals(200, grass.statusCode());
+        assertEquals("image/png", grass.headers().firstValue("Content-Type").orElseThrow());
+        assertTrue(grass.headers().firstValue("Cache-Control").orElseThrow().contains("max-age"));
+        assertEquals(200, get("/infinitemap/bricks/spiral-gold.png", null).statusCode(), "from the spiral compositor bundle");
+        assertEquals(404, get("/infinitemap/bricks/nothing-here.png", null).statusCode());
+
+        Files.writeString(runtime.home.resolve("conf/secret.png"), "not for you");
+        for (String path : List.of("..%2fconf%2fsecret.png", "%2e%2e%2fconf%2fsecret.png", "..%5cconf%5csecret.png", "%252e%252e%252fconf%252fsecret.png",
+                "..%2f..%2fconf%2fadmin.password", "%2e%2e/%2e%2e/conf/secret.png", "..;/conf/secret.png", "%c0%ae%c0%ae%2fconf%2fsecret.png",
+                "grass.png%00.png", "")) {
+            HttpResponse<String> response = get("/infinitemap/bricks/" + path, null);
+            assertNotEquals(200, response.statusCode(), path);
+            assertFalse(response.body().contains("not for you"), path);
+        }
+    }
+
+    @Test
+    void theViewerPageIsServedWithItsScript() throws Exception {
+        HttpResponse<String> page = get("/infinitemap/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertTrue(page.body().contains("<canvas id=\"map\""));
+        assertEquals(200, get("/infinitemap/viewer.js", null).statusCode());
+        assertEquals(404, get("/infinitemap/nothing.js", null).statusCode());
+    }
+
+    @Test
+    void aWebSocketClientGetsOneMessagePerChangedCell() throws Exception {
+        try (WsClient client = new WsClient(runtime.port, "")) {
+            runtime.deploy("ws.manifest.json", "{ \"7000,-7\": {\"brick\": \"w.png\", \"timestamp\": 1732400000.25}, \"7001,-7\": {\"brick\": \"w.png\", \"timestamp\": 5} }"
+                    .getBytes(StandardCharsets.UTF_8));
+            // The cells of one delta come in no particular order.
+            List<String> cells = List.of(client.next(m -> m.contains("\"x\":700"), TIMEOUT), client.next(m -> m.contains("\"x\":700"), TIMEOUT));
+            String update = cells.stream().filter(m -> m.contains("\"x\":7000")).findFirst().orElseThrow();
+            String other = cells.stream().filter(m -> m.contains("\"x\":7001")).findFirst().orElseThrow();
+            assertTrue(update.matches("\\{\"type\":\"tile_update\",\"x\":7000,\"y\":-7,\"brick\":\"w.png\",\"timestamp\":1732400000.25,\"revision\":\\d+}"), update);
+            assertEquals(revision(update), revision(other), "all cells of one delta share its revision");
+
+            runtime.deploy("ws.manifest.json", "{ \"7001,-7\": {\"brick\": \"w.png\", \"timestamp\": 5} }".getBytes(StandardCharsets.UTF_8));
+            String remove = client.next(m -> m.contains("\"x\":7000"), TIMEOUT);
+            assertTrue(remove.matches("\\{\"type\":\"tile_remove\",\"x\":7000,\"y\":-7,\"revision\":\\d+}"), remove);
+            assertTrue(revision(remove) > revision(update));
+        }
+        Files.delete(runtime.home.resolve("deploy/ws.manifest.json"));
+    }
+
+    @Test
+    void aBatchClientThatReconnectsWithSinceGetsEveryChangeItMissedInOrder() throws Exception {
+        long seen;
+        try (WsClient client = new WsClient(runtime.port, "?mode=batch")) {
+            runtime.deploy("since.manifest.json", "{ \"8000,0\": {\"brick\": \"s.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+            String batch = client.next(m -> m.contains("\"8000,0\""), TIMEOUT);
+            assertTrue(batch.matches("\\{\"type\":\"manifest_update\",\"revision\":\\d+,\"tiles\":\\{\"8000,0\":\\{\"brick\":\"s.png\",\"timestamp\":1}},\"removed\":\\[]}"), batch);
+            seen = revision(batch);
+        }
+        // Disconnected: two edits happen meanwhile.
+        runtime.deploy("since.manifest.json", "{ \"8001,0\": {\"brick\": \"s.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the first missed edit", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=8000&y0=0&x1=8002&y1=0").contains("8001,0"));
+        runtime.deploy("since.manifest.json", "{ \"8002,0\": {\"brick\": \"s.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the second missed edit", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=8000&y0=0&x1=8002&y1=0").contains("8002,0"));
+
+        try (WsClient client = new WsClient(runtime.port, "?mode=batch&since=" + seen)) {
+            String first = client.next(m -> m.contains("8001,0"), TIMEOUT);
+            assertTrue(first.contains("\"removed\":[\"8000,0\"]"), first);
+            String second = client.next(m -> m.contains("8002,0"), TIMEOUT);
+            assertTrue(second.contains("\"removed\":[\"8001,0\"]"), second);
+            assertTrue(revision(first) > seen && revision(second) > revision(first));
+        }
+        Files.delete(runtime.home.resolve("deploy/since.manifest.json"));
+    }
+
+    @Test
+    void aSinceThatIsNotARevisionIsRefused() throws Exception {
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> new WsClient(runtime.port, "?since=abc"));
+        assertEquals(400, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+    }
+
+    @Test
+    void aCameraUpdateIsBroadcastToTheOtherClientsWithATimestamp() throws Exception {
+        try (WsClient sender = new WsClient(runtime.port, ""); WsClient watcher = new WsClient(runtime.port, "")) {
+            sender.send("{\"type\":\"camera_update\",\"x\":12.5,\"y\":-3,\"zoom\":1.5}");
+            String camera = watcher.next(m -> m.contains("camera_update"), TIMEOUT);
+            assertTrue(camera.matches("\\{\"type\":\"camera_update\",\"x\":12.5,\"y\":-3,\"zoom\":1.5,\"timestamp\":[0-9.]+}"), camera);
+            sender.send("{\"type\":\"heartbeat\",\"timestamp\":1}");
+            assertFalse(sender.messages.stream().anyMatch(m -> m.contains("camera_update")), "not echoed to its sender");
+        }
+    }
+
+    @Test
+    void invalidMessagesGetAnErrorReplyAndTheConnectionStays() throws Exception {
+        try (WsClient client = new WsClient(runtime.port, ""); WsClient watcher = new WsClient(runtime.port, "")) {
+            for (String bad : List.of("not json", "[1,2]", "{\"type\":42}", "{\"type\":\"teleport\"}", "{\"type\":\"camera_update\",\"x\":\"a\",\"y\":0,\"zoom\":1}",
+                    "{\"type\":\"camera_update\",\"x\":0,\"y\":0,\"zoom\":0}", "{\"type\":\"heartbeat\"} {}")) {
+                client.send(bad);
+                String reply = client.next(m -> m.contains("\"type\":\"error\""), TIMEOUT);
+                assertTrue(reply.matches("\\{\"type\":\"error\",\"message\":\"(\\\\.|[^\"\\\\])+\"}"), bad + " -> " + reply);
+            }
+            client.send("{\"type\":\"camera_update\",\"x\":1,\"y\":2,\"zoom\":3}");
+            assertTrue(watcher.next(m -> m.contains("camera_update"), TIMEOUT).contains("\"x\":1,\"y\":2,\"zoom\":3"), "still connected and heard");
+        }
+    }
+
+    @Test
+    void aMessageOver64KiBClosesTheConnectionWith1009() throws Exception {
+        try (WsClient client = new WsClient(runtime.port, "")) {
+            client.send("{\"type\":\"heartbeat\",\"pad\":\"" + "x".repeat(64 * 1024) + "\"}");
+            assertEquals(1009, client.closed.get(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theServerSendsHeartbeatsAndClosesAClientThatStaysSilent() throws Exception {
+        try (WsClient silent = new WsClient(runtime.port, ""); WsClient answering = new WsClient(runtime.port, "")) {
+            long start = System.nanoTime();
+            String beat = answering.next(m -> m.contains("\"type\":\"heartbeat\""), TIMEOUT);
+            assertTrue(beat.matches("\\{\"type\":\"heartbeat\",\"timestamp\":\\d+}"), beat);
+            while (!silent.closed.isDone()) {
+                answering.send("{\"type\":\"heartbeat\",\"timestamp\":1}");
+                answering.next(m -> m.contains("\"type\":\"heartbeat\""), TIMEOUT);
+                assertTrue(System.nanoTime() - start < TIMEOUT.toNanos(), "the silent client closed in time");
+            }
+            assertEquals(1000, silent.closed.get());
+            assertFalse(answering.closed.isDone(), "a client that answers stays connected");
+        }
+    }
+
+    private static long revision(String message) {
+        Matcher m = Pattern.compile("\"revision\":(\\d+)").matcher(message);
+        assertTrue(m.find(), message);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static HttpResponse<String> get(String path, String ifNoneMatch) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port + path)).timeout(Duration.ofSeconds(10));
+            if (ifNoneMatch != null) {
+                request.header("If-None-Match", ifNoneMatch);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String body(String path) {
+        return get(path, null).body();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.infinitemap.launcher;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A JDK WebSocket client of the runtime's feed that records every text message and the close. */
+final class WsClient implements WebSocket.Listener, AutoCloseable {
+
+    final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder partial = new StringBuilder();
+    final WebSocket socket;
+
+    WsClient(int port, String query) throws Exception {
+        socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/infinitemap/ws" + query), this).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (last) {
+            messages.add(partial.toString());
+            partial.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.completeExceptionally(error);
+    }
+
+    void send(String text) throws Exception {
+        socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The first message (dropping those before it) that matches, within the timeout. */
+    String next(Predicate<String> matching, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String message = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (message == null) {
+                throw new AssertionError("no matching message within " + timeout.toSeconds() + " s");
+            }
+            if (matching.test(message)) {
+                return message;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+}
