@@ -45,6 +45,16 @@ final class LayeredMap {
     private LongObjectMap<Object> scratchCells;
     private long revision;
 
+    /** A map at revision 0. */
+    LayeredMap() {
+        this(0);
+    }
+
+    /** An empty map whose first delta gets {@code startRevision + 1}. */
+    LayeredMap(long startRevision) {
+        this.revision = startRevision;
+    }
+
     long revision() {
         return revision;
     }

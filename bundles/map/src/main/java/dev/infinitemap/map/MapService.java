@@ -53,7 +53,8 @@ public class MapService implements InfiniteMap, EventHandler {
     }
 
     private final Logger log;
-    private final LayeredMap map = new LayeredMap();
+    // Revisions of a later run are greater than any of an earlier one (see InfiniteMap#revision).
+    private final LayeredMap map = new LayeredMap(System.currentTimeMillis() * 1000);
     private final ChangeLog changeLog;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final BlockingQueue<TileDelta> queue = new LinkedBlockingQueue<>();

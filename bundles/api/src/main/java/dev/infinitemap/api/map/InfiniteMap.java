@@ -12,7 +12,14 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface InfiniteMap {
 
-    /** @return the revision of the last applied delta; 0 before the first */
+    /**
+     * The revision grows by one per applied delta. A run of the map starts from a revision
+     * taken from the clock (microseconds since the epoch), so every revision of a later run is
+     * greater than those of an earlier one: a viewer that reconnects across a restart with an
+     * old revision is told to take a snapshot instead of missing changes.
+     *
+     * @return the revision of the last applied delta, or the starting revision before the first
+     */
     long revision();
 
     /** @return how many cells hold a tile */

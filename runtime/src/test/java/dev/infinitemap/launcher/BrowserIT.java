@@ -1,0 +1,141 @@
+package dev.infinitemap.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The viewer page and the console tab in Debian's headless Chromium, driven by Selenium through
+ * {@code /usr/bin/chromedriver}, against the assembled runtime. Screenshots go to
+ * {@code target/screenshots/}.
+ */
+class BrowserIT {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(20);
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    @TempDir
+    static Path dir;
+
+    static RuntimeProcess runtime;
+
+    ChromeDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = new RuntimeProcess(dir).env("INFINITEMAP_ADMIN_PASSWORD", "browser-test-secret").start();
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        runtime.close();
+    }
+
+    @BeforeEach
+    void openBrowser() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,800",
+                "--user-data-dir=" + dir.resolve("chromium-" + System.nanoTime()));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        browser.quit();
+    }
+
+    @Test
+    void theViewerDrawsATileShortlyAfterAManifestIsDropped() throws Exception {
+        browser.get(viewer());
+        await("the viewer live with the samples", () -> "live".equals(js("return window.infinitemap.connection"))
+                && ((Number) js("return window.infinitemap.tileCount")).intValue() > 0);
+        List<?> before = (List<?>) js("return window.infinitemap.pixelAt(3, 3)");
+
+        runtime.deploy("browser.manifest.json", "{ \"compositor\": \"browser\", \"layer\": 100, \"tiles\": { \"3,3\": {\"brick\": \"road.png\", \"timestamp\": 1} } }"
+                .getBytes(StandardCharsets.UTF_8));
+        await("the tile in the page's state", () -> String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(3, 3))")).contains("road.png"));
+        await("the tile drawn on the canvas", () -> !before.equals(js("return window.infinitemap.pixelAt(3, 3)")));
+        await("the compositor listed", () -> browser.findElement(By.id("compositors")).getText().contains("browser"));
+        screenshot("viewer");
+        Files.delete(runtime.home.resolve("deploy/browser.manifest.json"));
+        // The spiral sample below it shows again.
+        await("the tile gone from the page", () -> !String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(3, 3))")).contains("road.png"));
+    }
+
+    @Test
+    void theViewerReconnectsAfterARestartAndCatchesUp() throws Exception {
+        runtime.deploy("restart.manifest.json", "{ \"layer\": 100, \"tiles\": { \"-3,2\": {\"brick\": \"grass.png\", \"timestamp\": 1} } }".getBytes(StandardCharsets.UTF_8));
+        browser.get(viewer());
+        await("the first version on the page", () -> String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(-3, 2))")).contains("grass.png"));
+
+        assertEquals(0, runtime.stop());
+        await("the page noticing", () -> !"live".equals(js("return window.infinitemap.connection")));
+        Path staging = runtime.home.resolve("data/restart.part");
+        Files.writeString(staging, "{ \"layer\": 100, \"tiles\": { \"-3,2\": {\"brick\": \"road.png\", \"timestamp\": 2} } }");
+        Files.move(staging, runtime.home.resolve("deploy/restart.manifest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        runtime.start();
+
+        await("the edit made while the runtime was down", () -> "live".equals(js("return window.infinitemap.connection"))
+                && String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(-3, 2))")).contains("road.png"));
+        Files.delete(runtime.home.resolve("deploy/restart.manifest.json"));
+    }
+
+    @Test
+    void theConsoleTabRendersStatusAndCompositorsBehindTheLogin() throws Exception {
+        browser.get("http://127.0.0.1:" + runtime.port + "/system/console/infinitemap");
+        assertNotEquals("InfiniteMap", browser.getTitle(), "no page without the password");
+
+        browser.get("http://admin:browser-test-secret@127.0.0.1:" + runtime.port + "/system/console/infinitemap");
+        await("the status card", () -> "ready".equals(browser.findElement(By.id("im-ready")).getText()));
+        await("the compositors table", () -> browser.findElement(By.id("im-compositor-rows")).getText().contains("welcome.manifest.json"));
+        await("the latest deltas", () -> !browser.findElement(By.id("im-delta-rows")).getText().isBlank());
+        await("the live feed", () -> "live".equals(browser.findElement(By.id("im-feed")).getText()));
+        assertTrue(browser.findElement(By.id("im-compositor-rows")).getText().contains("dev.infinitemap.compositor.clock"));
+        screenshot("console-tab");
+    }
+
+    private String viewer() {
+        return "http://127.0.0.1:" + runtime.port + "/infinitemap/";
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private void await(String what, java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, TIMEOUT).withMessage(what).until(driver -> condition.getAsBoolean());
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SCREENSHOTS.resolve(name + ".png"),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+}
