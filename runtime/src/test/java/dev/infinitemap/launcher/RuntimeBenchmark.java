@@ -174,7 +174,7 @@ public final class RuntimeBenchmark {
                 percentile(sorted, 50), percentile(sorted, 90), sorted.get(sorted.size() - 1));
     }
 
-    private static double percentile(List<Double> sorted, int p) {
+    static double percentile(List<Double> sorted, int p) {
         return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 }
