@@ -10,12 +10,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,8 +44,10 @@ class ViewersIT {
     @BeforeAll
     static void start() throws Exception {
         runtime = new RuntimeProcess(dir);
-        // Short heartbeat and idle times, so the idle test takes seconds, not half a minute.
-        Files.writeString(runtime.home.resolve("deploy/dev.infinitemap.web.socket.cfg"), "heartbeatSeconds=1\nidleSeconds=3\n");
+        // Short heartbeat and idle times, so the idle test takes seconds, not half a minute, and a
+        // small client queue, so falling behind needs only a thousand messages.
+        Files.writeString(runtime.home.resolve("deploy/dev.infinitemap.web.socket.cfg"),
+                "heartbeatSeconds=1\nidleSeconds=3\nclientQueueLimit=1000\n");
         runtime.start();
     }
 
@@ -229,6 +234,62 @@ class ViewersIT {
             assertEquals(1000, silent.closed.get());
             assertFalse(answering.closed.isDone(), "a client that answers stays connected");
         }
+    }
+
+    @Test
+    void aClientThatFallsBehindIsToldAndGetsASnapshotThenLiveChangesAgain() throws Exception {
+        try (WsClient client = new WsClient(runtime.port, "")) {
+            // 1,500 cells in one delta: more than the client's queue of 1,000 messages.
+            runtime.deploy("behind.manifest.json", cells(0, 1500, 9100));
+            String resync = client.next(m -> m.startsWith("{\"type\":\"resync\""), TIMEOUT);
+            assertTrue(resync.contains("fell behind"), resync);
+            String snapshot = client.next(m -> m.startsWith("{\"type\":\"snapshot\""), TIMEOUT);
+            assertTrue(snapshot.contains("\"0,9100\":") && snapshot.contains("\"1499,9100\":"), "the snapshot has the delta it could not queue");
+            long snapshotRevision = revision(snapshot);
+
+            runtime.deploy("behind-after.manifest.json", "{ \"0,9101\": {\"brick\": \"a.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+            String live = client.next(m -> m.contains("\"y\":9101"), TIMEOUT);
+            assertTrue(live.startsWith("{\"type\":\"tile_update\"") && revision(live) > snapshotRevision, live);
+        }
+        Files.delete(runtime.home.resolve("deploy/behind.manifest.json"));
+        Files.delete(runtime.home.resolve("deploy/behind-after.manifest.json"));
+    }
+
+    @Test
+    void aClientThatStopsReadingDoesNotHoldUpTheOthers() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        // Never asks for a message: its socket buffers fill, then its queue, and it falls behind.
+        WebSocket stalled = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws"),
+                new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket webSocket) {
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        try (WsClient reader = new WsClient(runtime.port, "")) {
+            Set<String> seen = new HashSet<>();
+            for (int f = 0; f < 20; f++) {
+                runtime.deploy("stall-" + f + ".manifest.json", cells(f * 900, 900, 9200));
+            }
+            while (seen.size() < 18_000) {
+                Matcher m = Pattern.compile("\"x\":(\\d+),\"y\":9200").matcher(reader.next(text -> text.contains("\"y\":9200"), TIMEOUT));
+                assertTrue(m.find());
+                seen.add(m.group(1));
+            }
+        } finally {
+            stalled.abort();
+            for (int f = 0; f < 20; f++) {
+                Files.deleteIfExists(runtime.home.resolve("deploy/stall-" + f + ".manifest.json"));
+            }
+        }
+        assertTrue(get("/infinitemap/api/status", null).body().contains("\"ready\":true"));
+    }
+
+    private static byte[] cells(int from, int count, int y) {
+        StringBuilder out = new StringBuilder("{");
+        for (int x = from; x < from + count; x++) {
+            out.append(x == from ? "" : ",").append('"').append(x).append(',').append(y).append("\":{\"brick\":\"c.png\",\"timestamp\":1}");
+        }
+        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static long revision(String message) {
