@@ -178,10 +178,10 @@ public final class ViewerBenchmark {
             received.forEach(count -> count.set(0));
             long start = System.nanoTime();
             if (shape.startsWith("one")) {
-                runtime.deploy("fan-out.manifest.json", manifest(0, 10_000, row[0]));
+                runtime.deploy("fan-out.manifest.json", TestManifests.row(0, 10_000, row[0], "f.png"));
             } else {
                 for (int f = 0; f < 100; f++) {
-                    runtime.deploy("fan-out-" + f + ".manifest.json", manifest(f * 100, 100, row[0]));
+                    runtime.deploy("fan-out-" + f + ".manifest.json", TestManifests.row(f * 100, 100, row[0], "f.png"));
                 }
             }
             long expected = 10_000L * CLIENTS;
@@ -196,14 +196,6 @@ public final class ViewerBenchmark {
             row[0]++;
         }
         sockets.forEach(WebSocket::abort);
-    }
-
-    private static byte[] manifest(int from, int count, int y) {
-        StringBuilder out = new StringBuilder("{");
-        for (int x = from; x < from + count; x++) {
-            out.append(x == from ? "" : ",").append("\"").append(x).append(',').append(y).append("\":{\"brick\":\"f.png\",\"timestamp\":1}");
-        }
-        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static int removedCells(String batch) {

@@ -240,7 +240,7 @@ class ViewersIT {
     void aClientThatFallsBehindIsToldAndGetsASnapshotThenLiveChangesAgain() throws Exception {
         try (WsClient client = new WsClient(runtime.port, "")) {
             // 1,500 cells in one delta: more than the client's queue of 1,000 messages.
-            runtime.deploy("behind.manifest.json", cells(0, 1500, 9100));
+            runtime.deploy("behind.manifest.json", TestManifests.row(0, 1500, 9100, "c.png"));
             String resync = client.next(m -> m.startsWith("{\"type\":\"resync\""), TIMEOUT);
             assertTrue(resync.contains("fell behind"), resync);
             String snapshot = client.next(m -> m.startsWith("{\"type\":\"snapshot\""), TIMEOUT);
@@ -268,7 +268,7 @@ class ViewersIT {
         try (WsClient reader = new WsClient(runtime.port, "")) {
             Set<String> seen = new HashSet<>();
             for (int f = 0; f < 20; f++) {
-                runtime.deploy("stall-" + f + ".manifest.json", cells(f * 900, 900, 9200));
+                runtime.deploy("stall-" + f + ".manifest.json", TestManifests.row(f * 900, 900, 9200, "c.png"));
             }
             while (seen.size() < 18_000) {
                 Matcher m = Pattern.compile("\"x\":(\\d+),\"y\":9200").matcher(reader.next(text -> text.contains("\"y\":9200"), TIMEOUT));
@@ -282,14 +282,6 @@ class ViewersIT {
             }
         }
         assertTrue(get("/infinitemap/api/status", null).body().contains("\"ready\":true"));
-    }
-
-    private static byte[] cells(int from, int count, int y) {
-        StringBuilder out = new StringBuilder("{");
-        for (int x = from; x < from + count; x++) {
-            out.append(x == from ? "" : ",").append('"').append(x).append(',').append(y).append("\":{\"brick\":\"c.png\",\"timestamp\":1}");
-        }
-        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static long revision(String message) {

@@ -39,9 +39,7 @@ public class CompositorsServlet extends HttpServlet {
         for (CompositorInfo info : registry.compositors()) {
             array.add(json(info));
         }
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
+        Json.fresh(response);
         response.getWriter().write(array.toString());
     }
 

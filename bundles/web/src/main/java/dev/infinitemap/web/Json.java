@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.map.PlacedTile;
+import jakarta.servlet.http.HttpServletResponse;
 
 /** Writes JSON: the API's few shapes need no library, but every string must be escaped. */
 public final class Json {
@@ -12,6 +13,13 @@ public final class Json {
     private static final double EXACT_LIMIT = 9_007_199_254_740_992d;
 
     private Json() {
+    }
+
+    /** Makes the response a JSON answer that is never cached: the map changes all the time. */
+    public static void fresh(HttpServletResponse response) {
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
     }
 
     /** @return a finite number as a JSON number, without exponent for timestamps and coordinates */

@@ -42,9 +42,7 @@ public class StatusServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
+        Json.fresh(response);
         response.getWriter().write("{\"ready\":" + ready() + ",\"revision\":" + map.revision() + ",\"tiles\":" + map.tileCount()
                 + ",\"compositors\":" + registry.compositors().size() + ",\"uptimeMs\":" + ManagementFactory.getRuntimeMXBean().getUptime() + "}");
     }

@@ -34,9 +34,7 @@ public class TilesServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
+        Json.fresh(response);
         int x0;
         int y0;
         int x1;
