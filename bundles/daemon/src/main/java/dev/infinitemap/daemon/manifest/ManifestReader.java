@@ -33,14 +33,20 @@ import dev.infinitemap.api.TileRules;
  */
 final class ManifestReader {
 
+    private static final int MAX_NESTING = 16;
+
     // Cell keys are a million distinct names: interning or canonicalising them, as Jackson does
     // by default for the few field names of ordinary JSON, would cost more than the parse.
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
             .build();
+
+    // Jackson decodes a malformed UTF-8 sequence in a string as U+FFFD instead of failing.
+    private static final char REPLACEMENT = '\uFFFD';
+    private static final String NOT_UTF8 = "is not valid UTF-8 (or holds U+FFFD, the replacement character)";
 
     private final int maxTiles;
 
@@ -49,7 +55,13 @@ final class ManifestReader {
     }
 
     Manifest read(InputStream in) throws ManifestException {
-        try (JsonParser parser = JSON.createParser(in)) {
+        JsonParser parser;
+        try {
+            parser = JSON.createParser(in);
+        } catch (IOException e) {
+            throw new ManifestException("cannot read the file: " + e.getMessage(), false);
+        }
+        try (parser) {
             return readManifest(parser);
         } catch (JsonParseException e) {
             // Jackson says "end-of-input" in a JsonEOFException or, between object entries, in a plain one.
@@ -58,7 +70,10 @@ final class ManifestReader {
             }
             throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage(), false);
         } catch (StreamConstraintsException e) {
-            throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage(), false);
+            JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+            String reason = String.valueOf(e.getOriginalMessage()).contains("nesting depth")
+                    ? "nested deeper than " + MAX_NESTING + " levels" : e.getOriginalMessage();
+            throw new ManifestException("invalid JSON at " + where(location) + ": " + reason, false);
         } catch (IOException e) {
             throw new ManifestException("cannot read the file: " + e.getMessage(), false);
         }
@@ -138,6 +153,9 @@ final class ManifestReader {
                     throw error(p, "tile \"" + key + "\": brick must be a string");
                 }
                 brick = p.getText();
+                if (brick.indexOf(REPLACEMENT) >= 0) {
+                    throw error(p, "tile \"" + key + "\": brick " + NOT_UTF8);
+                }
             } else if (field.equals("timestamp")) {
                 if (!value.isNumeric()) {
                     throw error(p, "tile \"" + key + "\": timestamp must be a number");
@@ -168,6 +186,9 @@ final class ManifestReader {
             throw error(p, "\"compositor\" must be a string");
         }
         String name = p.getText().strip();
+        if (name.indexOf(REPLACEMENT) >= 0) {
+            throw error(p, "\"compositor\" " + NOT_UTF8);
+        }
         if (name.isEmpty() || name.length() > 100) {
             throw error(p, "\"compositor\" must be 1 to 100 characters");
         }
