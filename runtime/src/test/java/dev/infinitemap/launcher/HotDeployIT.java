@@ -109,6 +109,21 @@ class HotDeployIT {
     }
 
     @Test
+    void theConsoleRefusesAChangeFromAnotherSiteAndTakesOneFromItsOwnPages() throws Exception {
+        String path = "/system/console/bundles/" + bundleId("dev.infinitemap.compositor.clock");
+        for (String foreign : new String[] { "http://evil.example", "null", "http://127.0.0.1:1" }) {
+            assertEquals(403, runtime.postAsAdmin(path, "action=stop", foreign).statusCode(), foreign);
+        }
+        assertEquals("Active", bundleState("dev.infinitemap.compositor.clock"), "a cross-site request changes nothing, password or not");
+        RuntimeProcess.awaitCondition("the refusal in the log", TIMEOUT, () -> runtime.log().contains("Refused a POST to " + path + " from a page of http://evil.example"));
+
+        assertEquals(200, runtime.postAsAdmin(path, "action=stop", "http://127.0.0.1:" + runtime.port).statusCode());
+        assertEquals("Resolved", bundleState("dev.infinitemap.compositor.clock"));
+        assertEquals(200, runtime.postAsAdmin(path, "action=start", null).statusCode(), "a program without Origin (curl) is no page of another site");
+        RuntimeProcess.awaitCondition("the clock back", TIMEOUT, () -> "Active".equals(bundleState("dev.infinitemap.compositor.clock")));
+    }
+
+    @Test
     void theCompositorsListNamesTheSampleManifestAndBundles() throws Exception {
         String compositors = runtime.get("/infinitemap/api/compositors").body();
         assertTrue(compositors.contains("{\"name\":\"welcome\",\"kind\":\"manifest\",\"file\":\"welcome.manifest.json\",\"layer\":0,\"tiles\":77,\"state\":\"active\""), compositors);

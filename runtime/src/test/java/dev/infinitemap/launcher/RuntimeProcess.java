@@ -134,6 +134,18 @@ final class RuntimeProcess implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POSTs a form as admin, from a page of {@code origin} (an Origin header) when it is not null. */
+    HttpResponse<String> postAsAdmin(String path, String form, String origin) throws IOException, InterruptedException {
+        String token = Base64.getEncoder().encodeToString(("admin:" + adminPassword()).getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Basic " + token).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form));
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Writes a file into deploy/ the way a careful user does: complete, then renamed into place. */
     Path deploy(String name, byte[] content) throws IOException {
         Path staging = home.resolve("data").resolve(name + ".part");

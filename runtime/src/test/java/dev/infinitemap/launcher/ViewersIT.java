@@ -188,6 +188,18 @@ class ViewersIT {
     }
 
     @Test
+    void aPageFromAnotherSiteCannotOpenTheFeedButTheRuntimesOwnPagesCan() throws Exception {
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Origin", "http://evil.example").buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws"),
+                        new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS));
+        assertEquals(403, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode());
+        WebSocket own = HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", "http://127.0.0.1:" + runtime.port)
+                .buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws"), new WebSocket.Listener() { })
+                .get(10, TimeUnit.SECONDS);
+        own.abort();
+    }
+
+    @Test
     void aCameraUpdateIsBroadcastToTheOtherClientsWithATimestamp() throws Exception {
         try (WsClient sender = new WsClient(runtime.port, ""); WsClient watcher = new WsClient(runtime.port, "")) {
             sender.send("{\"type\":\"camera_update\",\"x\":12.5,\"y\":-3,\"zoom\":1.5}");

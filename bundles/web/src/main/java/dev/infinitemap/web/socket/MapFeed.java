@@ -1,6 +1,8 @@
 package dev.infinitemap.web.socket;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -77,8 +79,29 @@ public class MapFeed {
         return new Client(this, batch, config.clientQueueLimit(), since);
     }
 
-    int clientCount() {
-        return clients.size();
+    /**
+     * Whether a browser page from {@code origin} may open the feed: pages served by this runtime
+     * (the origin's host and port are the request's {@code Host}), the configured origins, or
+     * any when {@code *} is configured. A request without an Origin comes from a program, not a
+     * page another site could have opened, and is let in.
+     */
+    boolean originAllowed(String origin, String host) {
+        if (origin == null) {
+            return true;
+        }
+        for (String allowed : config.allowedOrigins()) {
+            if (allowed.equals("*") || allowed.equalsIgnoreCase(origin)) {
+                return true;
+            }
+        }
+        try {
+            URI uri = new URI(origin);
+            String authority = uri.getAuthority();
+            return authority != null && host != null && authority.equalsIgnoreCase(host)
+                    && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     void join(Client client, Long since) {

@@ -82,6 +82,10 @@ public class MapSocketServlet extends JettyWebSocketServlet {
     }
 
     private Object create(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws IOException {
+        if (!feed.originAllowed(request.getOrigin(), request.getHeader("Host"))) {
+            response.sendError(HttpServletResponse.SC_FORBIDDEN, "pages from this origin may not open the feed");
+            return null;
+        }
         Map<String, List<String>> parameters = request.getParameterMap();
         String mode = first(parameters, "mode");
         if (mode != null && !mode.equals("batch") && !mode.equals("cell")) {

@@ -14,4 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Client queue limit", description = "Messages queued for one client before it is told it fell behind and gets a snapshot instead.", min = "100")
     int clientQueueLimit() default 50_000;
+
+    @AttributeDefinition(name = "Allowed origins", description = "Web pages from these origins (e.g. https://maps.example.com) may open the feed besides pages of the runtime itself; * allows any. Clients that send no Origin (not browsers) are always let in.")
+    String[] allowedOrigins() default {};
 }
