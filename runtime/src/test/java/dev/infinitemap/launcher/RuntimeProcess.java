@@ -112,6 +112,14 @@ final class RuntimeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the process with SIGKILL, as a crash or an OOM killer would, and waits for it to end. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("runtime did not die within 30 s of SIGKILL");
+        }
+    }
+
     String adminPassword() throws IOException {
         String given = environment.get("INFINITEMAP_ADMIN_PASSWORD");
         return given != null ? given : Files.readString(home.resolve("conf/admin.password")).strip();
