@@ -127,6 +127,24 @@ class ViewersIT {
     }
 
     @Test
+    void wrongMethodsAndHugeRequestsAreRefusedAndTheRuntimeStaysUp() throws Exception {
+        for (String path : List.of("/infinitemap/api/status", "/infinitemap/api/tiles?x0=0&y0=0&x1=1&y1=1", "/infinitemap/api/compositors",
+                "/infinitemap/manifest.json", "/infinitemap/bricks/grass.png", "/infinitemap/")) {
+            for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port + path))
+                        .method(method, HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(405, response.statusCode(), method + " " + path);
+            }
+        }
+        String huge = "x0=" + "9".repeat(100_000) + "&y0=0&x1=1&y1=1";
+        int status = get("/infinitemap/api/tiles?" + huge, null).statusCode();
+        assertTrue(status == 400 || status == 414 || status == 431, "a 100 kB query is refused, got " + status);
+        int manyParameters = get("/infinitemap/api/tiles?" + "a=1&".repeat(5_000) + "x0=0&y0=0&x1=1&y1=1", null).statusCode();
+        assertTrue(manyParameters == 200 || manyParameters == 400 || manyParameters == 414, "got " + manyParameters);
+        assertTrue(get("/infinitemap/api/status", null).body().contains("\"ready\":true"), "still up");
+    }
+
+    @Test
     void theViewerPageIsServedWithItsScript() throws Exception {
         HttpResponse<String> page = get("/infinitemap/", null);
         assertEquals(200, page.statusCode());
