@@ -179,6 +179,15 @@ class HotDeployIT {
     }
 
     @Test
+    void aComponentThatThrowsInActivateIsNamedWithTheReason() throws Exception {
+        runtime.deploy("throwing-component.jar", TestJars.throwingComponentBundle("test.throwing.component"));
+        RuntimeProcess.awaitCondition("the component's failure in the log", TIMEOUT,
+                () -> runtime.log().lines().anyMatch(l -> l.contains("test.throwing.component") && l.contains("fixture component refuses to activate")));
+        assertEquals("Active", bundleState("test.throwing.component"), "the bundle itself is started; only its component failed");
+        assertRuntimeHealthy();
+    }
+
+    @Test
     void aJarThatIsNotAZipGetsOneClearLineNamingTheFile() throws Exception {
         runtime.deploy("not-a-zip.jar", "this is text, not a jar".getBytes(StandardCharsets.UTF_8));
         String expected = "deploy/not-a-zip.jar was not installed: it is not a valid jar (zip) file";

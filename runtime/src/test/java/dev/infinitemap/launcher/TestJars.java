@@ -82,6 +82,21 @@ final class TestJars {
         return bytes.toByteArray();
     }
 
+    /** A bundle with a DS component (immediate, no service) whose activate method throws. */
+    static byte[] throwingComponentBundle(String symbolicName) throws IOException {
+        String classFile = "dev/infinitemap/fixture/ThrowingComponent.class";
+        byte[] component;
+        try (InputStream in = TestJars.class.getClassLoader().getResourceAsStream(classFile)) {
+            component = in.readAllBytes();
+        }
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\" name=\"fixture.throwing\" immediate=\"true\">\n"
+                + "  <implementation class=\"dev.infinitemap.fixture.ThrowingComponent\"/>\n</scr:component>\n";
+        return jar(Map.of("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", symbolicName, "Bundle-Version", "1.0.0",
+                "Service-Component", "OSGI-INF/fixture.throwing.xml"),
+                Map.of(classFile, component, "OSGI-INF/fixture.throwing.xml", xml.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** The commons-lang3 jar from the local Maven repository: a real third-party bundle. */
     static byte[] commonsLang3() throws IOException {
         try {

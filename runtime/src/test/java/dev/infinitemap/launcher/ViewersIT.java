@@ -243,6 +243,46 @@ class ViewersIT {
     }
 
     @Test
+    void aClientFloodingMessagesHoldsUpNeitherTheMapNorOtherClients() throws Exception {
+        try (WsClient flooder = new WsClient(runtime.port, ""); WsClient watcher = new WsClient(runtime.port, "")) {
+            for (int i = 0; i < 5_000; i++) {
+                flooder.send(i % 2 == 0 ? "not json" : "{\"type\":\"camera_update\",\"x\":" + i + ",\"y\":0,\"zoom\":1}");
+            }
+            runtime.deploy("flood.manifest.json", "{ \"9300,0\": {\"brick\": \"f.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+            watcher.next(m -> m.contains("\"x\":9300"), TIMEOUT);
+            flooder.next(m -> m.contains("\"type\":\"error\""), TIMEOUT);
+            assertFalse(watcher.closed.isDone(), "the watcher, sent the camera flood, is still connected");
+        }
+        Files.delete(runtime.home.resolve("deploy/flood.manifest.json"));
+    }
+
+    @Test
+    void tenThousandConnectsAndDisconnectsLeaveNoThreadsBehind() throws Exception {
+        long before = threads(runtime.pid());
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 10_000; i++) {
+            WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws"),
+                    new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+            if (i % 2 == 0) {
+                socket.abort();
+            } else {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            }
+        }
+        RuntimeProcess.awaitCondition("the thread count back at its baseline", TIMEOUT, () -> threads(runtime.pid()) <= before * 1.1);
+        assertTrue(get("/infinitemap/api/status", null).body().contains("\"ready\":true"));
+    }
+
+    private static long threads(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("Threads:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aMessageOver64KiBClosesTheConnectionWith1009() throws Exception {
         try (WsClient client = new WsClient(runtime.port, "")) {
             client.send("{\"type\":\"heartbeat\",\"pad\":\"" + "x".repeat(64 * 1024) + "\"}");
