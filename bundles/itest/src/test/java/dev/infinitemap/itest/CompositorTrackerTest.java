@@ -7,6 +7,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
@@ -95,6 +96,37 @@ class CompositorTrackerTest {
         Await.until(() -> map.tile(501, 100).isEmpty() && map.tile(502, 100).isEmpty());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> canvasHolder.get().draw(row(500, 1, "late.png")));
+    }
+
+    @Test
+    void aCompositorFloodingUpdatesHoldsUpNoOtherAndEndsExact() throws Exception {
+        int updates = 20_000;
+        AtomicReference<Thread> flood = new AtomicReference<>();
+        ServiceRegistration<Compositor> flooding = register("itest-floods", 0, canvas -> {
+            Thread thread = new Thread(() -> {
+                for (int i = 1; i <= updates; i++) {
+                    canvas.update(List.of(new Tile(i % 10, 600, "flood-" + i + ".png", i)));
+                }
+            }, "itest-flood");
+            flood.set(thread);
+            thread.start();
+        });
+        try {
+            Await.until(() -> flood.get() != null && map.tile(0, 600).isPresent());
+            ServiceRegistration<Compositor> other = register("itest-beside-flood", 0, canvas -> canvas.draw(row(620, 1, "calm.png")));
+            Await.until(() -> map.tile(620, 100).isPresent()); // while the flood runs, or just after
+            other.unregister();
+            flood.get().join(Await.TIMEOUT.toMillis());
+            // Every update reached the map in order: each cell shows the last update made to it.
+            for (int x = 0; x < 10; x++) {
+                int last = updates - ((updates - x) % 10);
+                int cell = x;
+                Await.until(() -> map.tile(cell, 600).map(t -> t.tile().brick().equals("flood-" + last + ".png")).orElse(false));
+            }
+        } finally {
+            flooding.unregister();
+        }
+        Await.until(() -> map.tile(0, 600).isEmpty() && map.tile(9, 600).isEmpty());
     }
 
     private ServiceRegistration<Compositor> register(String name, int layer, Compositor compositor) {
