@@ -88,6 +88,22 @@ class ManifestInstallerTest {
         Await.until(() -> map.tile(30, 30).map(t -> t.tile().brick().equals("low.png")).orElse(false));
     }
 
+    @Test
+    void aManifestReplacedAtOnceByANewVersionEndsAsTheNewVersion() throws Exception {
+        StringBuilder big = new StringBuilder("{");
+        for (int i = 0; i < 200_000; i++) {
+            big.append(i == 0 ? "" : ",").append('"').append(i % 1000).append(',').append(40_000 + i / 1000).append("\":{\"brick\":\"big.png\",\"timestamp\":1}");
+        }
+        write("replaced.manifest.json", big.append('}').toString());
+        // At once: the new version lands while FileInstall waits for the first to settle or while
+        // the daemon reads it; either way only the new version may be left.
+        write("replaced.manifest.json", "{ \"5,39999\": {\"brick\": \"small.png\", \"timestamp\": 1} }");
+        Await.until(() -> map.tile(5, 39999).isPresent() && map.tile(0, 40_000).isEmpty() && map.tile(999, 40_199).isEmpty());
+        assertThat(map.tiles(0, 40_000, 999, 40_199).tiles()).as("nothing of the big version is left").isEmpty();
+        Files.delete(deploy.resolve("replaced.manifest.json"));
+        Await.until(() -> map.tile(5, 39999).isEmpty());
+    }
+
     private static boolean puts(List<MapChange> changes, String key) {
         return changes.stream().anyMatch(c -> c.put().stream().anyMatch(t -> t.tile().key().equals(key)));
     }
