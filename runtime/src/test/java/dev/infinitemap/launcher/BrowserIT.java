@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -22,9 +23,11 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -106,6 +109,29 @@ class BrowserIT {
         await("the edit made while the runtime was down", () -> "live".equals(js("return window.infinitemap.connection"))
                 && String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(-3, 2))")).contains("road.png"));
         Files.delete(runtime.home.resolve("deploy/restart.manifest.json"));
+    }
+
+    @Test
+    void panningInOnePageMovesTheCameraOfAnotherOpenPage() throws Exception {
+        browser.get(viewer());
+        await("the first page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        String first = browser.getWindowHandle();
+        browser.switchTo().newWindow(WindowType.TAB).get(viewer());
+        await("the second page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        String second = browser.getWindowHandle();
+
+        browser.switchTo().window(first);
+        new Actions(browser).dragAndDropBy(browser.findElement(By.id("map")), -320, -160).perform(); // 10 cells right, 5 down at 32 px
+        Map<?, ?> moved = (Map<?, ?>) js("return window.infinitemap.camera");
+        assertEquals(10.0, ((Number) moved.get("x")).doubleValue(), 0.5);
+        assertEquals(5.0, ((Number) moved.get("y")).doubleValue(), 0.5);
+
+        browser.switchTo().window(second);
+        await("the second page's camera following", () -> {
+            Map<?, ?> camera = (Map<?, ?>) js("return window.infinitemap.camera");
+            return Math.abs(((Number) camera.get("x")).doubleValue() - ((Number) moved.get("x")).doubleValue()) < 0.01
+                    && Math.abs(((Number) camera.get("y")).doubleValue() - ((Number) moved.get("y")).doubleValue()) < 0.01;
+        });
     }
 
     @Test
