@@ -7,15 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
+import dev.infinitemap.api.compositor.CompositorRegistry;
 import dev.infinitemap.api.map.InfiniteMap;
 import dev.infinitemap.api.map.MapChange;
 
@@ -28,6 +33,12 @@ class ManifestInstallerTest {
 
     @InjectService
     InfiniteMap map;
+
+    @InjectService
+    ConfigurationAdmin configurationAdmin;
+
+    @InjectService
+    CompositorRegistry registry;
 
     Path deploy;
 
@@ -102,6 +113,27 @@ class ManifestInstallerTest {
         assertThat(map.tiles(0, 40_000, 999, 40_199).tiles()).as("nothing of the big version is left").isEmpty();
         Files.delete(deploy.resolve("replaced.manifest.json"));
         Await.until(() -> map.tile(5, 39999).isEmpty());
+    }
+
+    @Test
+    void aFileOneByteOverTheSizeLimitIsRefusedAndTheLastGoodStays() throws Exception {
+        String fits = "{ \"50,50\": {\"brick\": \"fits.png\", \"timestamp\": 1} }";
+        Configuration configuration = configurationAdmin.getConfiguration("dev.infinitemap.daemon.manifest", "?");
+        Dictionary<String, Object> limit = new Hashtable<>();
+        limit.put("maxFileBytes", (long) fits.length());
+        configuration.update(limit);
+        try {
+            write("limit.manifest.json", fits);
+            Await.until(() -> map.tile(50, 50).isPresent());
+            write("limit.manifest.json", fits.replace("fits.png", "fits2.png"));
+            Await.until(() -> registry.compositors().stream().anyMatch(c -> c.name().equals("limit")
+                    && c.lastError().map(e -> e.contains("over the limit of " + fits.length())).orElse(false)));
+            assertThat(map.tile(50, 50).orElseThrow().tile().brick()).isEqualTo("fits.png");
+        } finally {
+            configuration.delete();
+        }
+        Files.delete(deploy.resolve("limit.manifest.json"));
+        Await.until(() -> map.tile(50, 50).isEmpty());
     }
 
     private static boolean puts(List<MapChange> changes, String key) {
