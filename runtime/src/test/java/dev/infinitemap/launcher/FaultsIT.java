@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,6 +114,42 @@ class FaultsIT {
             assertTrue(body(runtime, "/infinitemap/api/tiles?x0=1&y0=1&x1=1&y1=1").contains("\"1,1\":{\"brick\":\"a.png\""));
             assertEquals(0, runtime.stop());
         }
+    }
+
+    @Test
+    void aFullDiskRefusesABundleWithAClearLineAndTheRuntimeGoesOn() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir)) {
+            // data/ (framework cache, where installed bundles are copied) on a 4 MB file system of its own.
+            Path data = Files.createDirectories(runtime.home.resolve("data"));
+            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", data.toString()).inheritIO().start();
+            Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a small tmpfs needs root; not here");
+            try {
+                runtime.env("INFINITEMAP_ADMIN_PASSWORD", "faults-test-password").start();
+                runtime.deploy("huge.jar", TestJars.jar(Map.of("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", "test.huge", "Bundle-Version", "1.0.0"),
+                        Map.of("padding.bin", randomBytes(8 * 1024 * 1024))));
+                RuntimeProcess.awaitCondition("the full disk named with the jar", TIMEOUT,
+                        () -> runtime.log().lines().anyMatch(l -> l.contains("huge.jar") && l.contains("No space left on device")));
+
+                runtime.deploy("still.manifest.json", "{ \"2,2\": {\"brick\": \"a.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+                RuntimeProcess.awaitCondition("a manifest still applied", TIMEOUT,
+                        () -> body(runtime, "/infinitemap/api/tiles?x0=2&y0=2&x1=2&y1=2").contains("\"2,2\""));
+
+                Files.delete(runtime.home.resolve("deploy/huge.jar"));
+                runtime.deploy("commons-lang3.jar", TestJars.commonsLang3());
+                RuntimeProcess.awaitCondition("a bundle that fits installed and active", TIMEOUT,
+                        () -> adminBody(runtime, "/system/console/bundles.json")
+                                .matches("(?s).*\"state\":\"Active\",[^}]*\"symbolicName\":\"org.apache.commons.lang3\".*"));
+                assertEquals(0, runtime.stop());
+            } finally {
+                new ProcessBuilder("umount", "-l", data.toString()).inheritIO().start().waitFor();
+            }
+        }
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(3).nextBytes(bytes); // incompressible, so the jar stays 8 MB
+        return bytes;
     }
 
     /** cell → brick of every file written last, parsed from what the writer wrote. */

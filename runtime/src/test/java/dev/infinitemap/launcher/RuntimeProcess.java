@@ -156,7 +156,7 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Writes a file into deploy/ the way a careful user does: complete, then renamed into place. */
     Path deploy(String name, byte[] content) throws IOException {
-        Path staging = home.resolve("data").resolve(name + ".part");
+        Path staging = home.resolveSibling(name + ".part"); // beside the runtime folder: the same file system, not in it
         Files.write(staging, content);
         return Files.move(staging, home.resolve("deploy").resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
