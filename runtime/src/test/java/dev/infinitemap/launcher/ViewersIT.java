@@ -257,10 +257,24 @@ class ViewersIT {
     }
 
     @Test
-    void tenThousandConnectsAndDisconnectsLeaveNoThreadsBehind() throws Exception {
-        long before = threads(runtime.pid());
+    void tenThousandConnectsAndDisconnectsLeaveNoThreadsOrHeapBehind() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        for (int i = 0; i < 10_000; i++) {
+        cycleConnections(http, 500); // warm-up: Jetty's pools and the JIT reach their steady size
+        long before = threads(runtime.pid());
+        long heapBefore = heapAfterGc(runtime.pid());
+        cycleConnections(http, 10_000);
+        RuntimeProcess.awaitCondition("the thread count back at its baseline", TIMEOUT, () -> threads(runtime.pid()) <= before * 1.1);
+        // The change log still fills (the clock adds ~13 kB a second), so allow 2 MB: a client
+        // object left behind per connection would be 5 MB or more.
+        long grown = heapAfterGc(runtime.pid()) - heapBefore;
+        System.out.printf("10,000 WebSocket connections: threads %d before, %d after; heap after GC %d kB before, grew by %d kB%n",
+                before, threads(runtime.pid()), heapBefore / 1024, grown / 1024);
+        assertTrue(grown < 2 * 1024 * 1024, "heap after GC grew by " + grown + " bytes over 10,000 connections");
+        assertTrue(get("/infinitemap/api/status", null).body().contains("\"ready\":true"));
+    }
+
+    private static void cycleConnections(HttpClient http, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
             WebSocket socket = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws"),
                     new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
             if (i % 2 == 0) {
@@ -269,8 +283,18 @@ class ViewersIT {
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
             }
         }
-        RuntimeProcess.awaitCondition("the thread count back at its baseline", TIMEOUT, () -> threads(runtime.pid()) <= before * 1.1);
-        assertTrue(get("/infinitemap/api/status", null).body().contains("\"ready\":true"));
+    }
+
+    /** The runtime's heap in use after a full collection, from the JDK's jcmd. */
+    private static long heapAfterGc(long pid) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor();
+        Process info = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        info.waitFor();
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(out);
+        assertTrue(used.find(), out);
+        return Long.parseLong(used.group(1)) * 1024;
     }
 
     private static long threads(long pid) {
