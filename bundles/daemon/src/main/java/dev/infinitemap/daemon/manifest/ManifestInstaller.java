@@ -17,13 +17,9 @@ import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.api.event.MapEvents;
@@ -38,23 +34,11 @@ import dev.infinitemap.daemon.registry.CompositorStates;
  * the cells that changed. A file that is invalid changes nothing: its last good tiles stay
  * and the error is logged with the file and the position.
  */
-@Component(configurationPid = ManifestInstaller.PID)
-@Designate(ocd = ManifestInstaller.Config.class)
+@Component
 public class ManifestInstaller implements ArtifactInstaller {
-
-    static final String PID = "dev.infinitemap.daemon.manifest";
 
     /** A file modified this recently that ends early is taken to be still being written. */
     static final long STILL_WRITING_MILLIS = 2000;
-
-    @ObjectClassDefinition(name = "InfiniteMap tile manifests", description = "Limits for the tile manifests in deploy/.")
-    @interface Config {
-        @AttributeDefinition(name = "Largest file (bytes)", min = "1")
-        long maxFileBytes() default 64L * 1024 * 1024;
-
-        @AttributeDefinition(name = "Most tiles per compositor", min = "1")
-        int maxTiles() default 1_000_000;
-    }
 
     /** The last good state of one manifest file. */
     private record Applied(String compositor, int layer, TileSet tiles, Instant lastUpdate) {
@@ -65,20 +49,15 @@ public class ManifestInstaller implements ArtifactInstaller {
     private final CompositorStates states;
     private final ScheduledExecutorService recheck = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-manifest-recheck"));
     private final Map<File, Applied> applied = new HashMap<>();
-    private volatile Config config;
+    private final ManifestLimits limits;
 
     @Activate
     public ManifestInstaller(@Reference DeltaPublisher publisher, @Reference CompositorStates states,
-            @Reference(service = LoggerFactory.class) Logger log, Config config) {
+            @Reference(service = LoggerFactory.class) Logger log, @Reference ManifestLimits limits) {
         this.log = log;
         this.publisher = publisher;
         this.states = states;
-        this.config = config;
-    }
-
-    @Modified
-    void modified(Config config) {
-        this.config = config;
+        this.limits = limits;
     }
 
     @Deactivate
@@ -161,11 +140,12 @@ public class ManifestInstaller implements ArtifactInstaller {
 
     private Manifest read(File file) throws ManifestException {
         long size = file.length();
-        if (size > config.maxFileBytes()) {
-            throw new ManifestException("the file is " + size + " bytes, over the limit of " + config.maxFileBytes(), false);
+        long maxFileBytes = limits.maxFileBytes();
+        if (size > maxFileBytes) {
+            throw new ManifestException("the file is " + size + " bytes, over the limit of " + maxFileBytes, false);
         }
         try (InputStream in = Files.newInputStream(file.toPath())) {
-            return new ManifestReader(config.maxTiles()).read(in);
+            return new ManifestReader(limits.maxTiles()).read(in);
         } catch (IOException e) {
             throw new ManifestException("cannot read the file: " + e.getMessage(), false);
         }
