@@ -47,8 +47,10 @@ public class TilesServlet extends HttpServlet {
             if (x0 > x1 || y0 > y1) {
                 throw new IllegalArgumentException("the rectangle is empty: x0 must be <= x1 and y0 <= y1");
             }
-            long cells = ((long) x1 - x0 + 1) * ((long) y1 - y0 + 1); // at most 2^32 x 2^32 would overflow; checked below
-            if ((long) x1 - x0 + 1 > MAX_CELLS || (long) y1 - y0 + 1 > MAX_CELLS || cells > MAX_CELLS) {
+            long width = (long) x1 - x0 + 1;
+            long height = (long) y1 - y0 + 1;
+            // Each side first: their product could overflow a long before it is compared.
+            if (width > MAX_CELLS || height > MAX_CELLS || width * height > MAX_CELLS) {
                 throw new IllegalArgumentException("the rectangle has more than " + MAX_CELLS + " cells");
             }
         } catch (IllegalArgumentException e) {

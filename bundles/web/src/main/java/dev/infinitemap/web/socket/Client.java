@@ -114,20 +114,21 @@ public final class Client implements Session.Listener.AutoDemanding {
                     }
                 }
             }
-            catchingUp = false;
+            // Changes that came meanwhile follow, unless too many came: then another snapshot.
             again = heldOverflow;
             heldOverflow = false;
             if (!again) {
+                catchingUp = false;
                 for (RenderedChange change : held) {
-                    if (change.revision() > lastRevision && !catchingUp) {
+                    if (catchingUp) {
+                        break; // one of them overflowed the queue: enqueue asked for a snapshot
+                    }
+                    if (change.revision() > lastRevision) {
                         enqueue(change);
                     }
                 }
             }
             held.clear();
-            if (again) {
-                catchingUp = true;
-            }
         }
         if (again) {
             feed.catchUp(this, null);
