@@ -83,6 +83,31 @@ class ViewersIT {
     }
 
     @Test
+    void manifestJsonOfABigMapIsWholeAndWellFormed() throws Exception {
+        int count = 20_000; // about 1 MB of JSON, written in many chunks
+        runtime.deploy("big.manifest.json", TestManifests.row(0, count, 9000, "big.png"));
+        RuntimeProcess.awaitCondition("the last tile of the big manifest", TIMEOUT,
+                () -> body("/infinitemap/api/tiles?x0=" + (count - 1) + "&y0=9000&x1=" + (count - 1) + "&y1=9000").contains("big.png"));
+        String manifest = body("/infinitemap/manifest.json");
+        // Entry after entry from the opening brace, each right after the last: nothing lost or torn between chunks.
+        Matcher entry = Pattern.compile("\\G[{,]\"(-?\\d+),(-?\\d+)\":\\{\"brick\":\"([^\"]+)\",\"timestamp\":[-0-9.E]+}").matcher(manifest);
+        Set<Integer> row = new HashSet<>();
+        int end = 0;
+        while (entry.find()) {
+            end = entry.end();
+            if (entry.group(2).equals("9000")) {
+                assertEquals("big.png", entry.group(3));
+                assertTrue(row.add(Integer.parseInt(entry.group(1))), "tile " + entry.group(1) + " once");
+            }
+        }
+        assertEquals(manifest.length() - 1, end, "the entries reach the closing brace");
+        assertEquals('}', manifest.charAt(end));
+        assertEquals(count, row.size());
+        Files.delete(runtime.home.resolve("deploy/big.manifest.json"));
+        RuntimeProcess.awaitCondition("the big manifest gone", TIMEOUT, () -> !body("/infinitemap/manifest.json").contains("big.png"));
+    }
+
+    @Test
     void tilesAnswersARectangleWithCompositorAndLayer() throws Exception {
         runtime.deploy("rect.manifest.json", ("{ \"compositor\": \"rect\", \"layer\": 7, \"tiles\": {"
                 + " \"-2147483648,2147483647\": {\"brick\": \"corner.png\", \"timestamp\": 3}, \"6000,6000\": {\"brick\": \"r.png\", \"timestamp\": 4} } }")

@@ -9,6 +9,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 import dev.infinitemap.api.map.InfiniteMap;
+import dev.infinitemap.api.map.PlacedTile;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,7 @@ public class ManifestServlet extends HttpServlet {
     static final String REVISION_HEADER = "X-InfiniteMap-Revision";
 
     private static final long serialVersionUID = 1L;
+    private static final int CHUNK = 32 * 1024;
 
     private final transient InfiniteMap map;
 
@@ -50,9 +52,22 @@ public class ManifestServlet extends HttpServlet {
         response.setHeader(REVISION_HEADER, Long.toString(snapshot.revision()));
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        StringBuilder body = Json.tiles(new StringBuilder(snapshot.tiles().size() * 64 + 2).append('{'), snapshot.tiles(), false).append('}');
+        // Written in chunks: a million tiles would otherwise be one string of about 60 MB.
+        StringBuilder chunk = new StringBuilder(CHUNK + 256).append('{');
+        boolean first = true;
         try (Writer out = response.getWriter()) {
-            out.append(body);
+            for (PlacedTile placed : snapshot.tiles()) {
+                if (!first) {
+                    chunk.append(',');
+                }
+                first = false;
+                Json.entry(chunk, placed, false);
+                if (chunk.length() >= CHUNK) {
+                    out.append(chunk);
+                    chunk.setLength(0);
+                }
+            }
+            out.append(chunk.append('}'));
         }
     }
 }
