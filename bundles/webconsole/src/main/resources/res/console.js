@@ -49,7 +49,10 @@
       }));
       el('im-delta-rows').replaceChildren(...deltas.deltas.map((d) => {
         const tr = document.createElement('tr');
-        tr.append(cell(d.revision), cell(d.put), cell(d.removed), cell(d.compositors.join(', ')));
+        // A removal can uncover another compositor's tiles: name those beside the delta's own.
+        const uncovered = d.compositors.filter((c) => c !== d.by);
+        tr.append(cell(d.revision), cell(d.by + (uncovered.length ? ' (uncovers ' + uncovered.join(', ') + ')' : '')),
+          cell(d.put), cell(d.removed));
         return tr;
       }));
     } catch (e) {

@@ -145,6 +145,15 @@ class BrowserIT {
         await("the latest deltas", () -> !browser.findElement(By.id("im-delta-rows")).getText().isBlank());
         await("the live feed", () -> "live".equals(browser.findElement(By.id("im-feed")).getText()));
         assertTrue(browser.findElement(By.id("im-compositor-rows")).getText().contains("dev.infinitemap.compositor.clock"));
+
+        // A deleted manifest's delta only removes tiles: the row still names whose delta it was.
+        runtime.deploy("console.manifest.json", TestManifests.row(-500, 3, -500, "grass.png"));
+        await("the console manifest listed", () -> browser.findElement(By.id("im-compositor-rows")).getText().contains("console.manifest.json"));
+        Files.delete(runtime.home.resolve("deploy/console.manifest.json"));
+        // Read in one script: the table is redrawn on every change, an element read earlier may be gone.
+        await("the removal among the latest deltas", () -> ((List<?>) js("return [...document.querySelectorAll('#im-delta-rows tr')]"
+                + ".map((row) => [...row.cells].map((cell) => cell.textContent))")).stream()
+                .map(row -> (List<?>) row).anyMatch(cells -> cells.size() == 4 && cells.subList(1, 4).equals(List.of("console", "0", "3"))));
         screenshot("console-tab");
     }
 

@@ -141,7 +141,7 @@ final class LayeredMap {
             }
         });
         revision++;
-        return new MapChange(revision, put, Arrays.copyOf(removed, removedCount[0]));
+        return new MapChange(revision, own.compositor, put, Arrays.copyOf(removed, removedCount[0]));
     }
 
     /**

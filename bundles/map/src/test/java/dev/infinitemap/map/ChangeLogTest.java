@@ -15,7 +15,7 @@ class ChangeLogTest {
     void answersEveryChangeAfterARevisionItStillHolds() {
         ChangeLog log = new ChangeLog(10);
         for (long r = 1; r <= 25; r++) {
-            log.add(new MapChange(r, List.of(), new long[0]));
+            log.add(new MapChange(r, "test", List.of(), new long[0]));
         }
         assertEquals(List.of(21L, 22L, 23L, 24L, 25L), log.since(20, 25).orElseThrow().stream().map(MapChange::revision).toList());
         assertEquals(10, log.since(15, 25).orElseThrow().size(), "the oldest kept change is 16, so 15 is just reachable");
@@ -27,7 +27,7 @@ class ChangeLogTest {
     @Test
     void aNewMapCanBeCaughtUpFromRevisionZero() {
         ChangeLog log = new ChangeLog(10);
-        log.add(new MapChange(1, List.of(), new long[0]));
+        log.add(new MapChange(1, "test", List.of(), new long[0]));
         assertEquals(1, log.since(0, 1).orElseThrow().size());
         assertEquals(List.of(), new ChangeLog(5).since(0, 0).orElseThrow());
     }

@@ -2,9 +2,9 @@ package dev.infinitemap.webconsole;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 import org.apache.felix.webconsole.servlet.AbstractServlet;
 import org.apache.felix.webconsole.servlet.ServletConstants;
@@ -65,20 +65,24 @@ public class InfiniteMapConsolePlugin extends AbstractServlet {
         out.println(readTemplateFile("/res/console.html").replace("{{pluginRoot}}", root == null ? LABEL : root));
     }
 
-    /** The latest deltas, newest first: revision, cells put and removed, and the compositors of the put tiles. */
+    /**
+     * The latest deltas, newest first: revision, the compositor whose delta it was, cells put
+     * and removed, and every compositor whose tiles were put (a removal can uncover another's).
+     */
     private String latestDeltas() {
         long revision = map.revision();
         List<MapChange> changes = map.changesSince(Math.max(0, revision - LATEST_DELTAS)).orElse(List.of());
         StringBuilder out = new StringBuilder("{\"revision\":").append(revision).append(",\"deltas\":[");
         for (int i = changes.size() - 1; i >= 0; i--) {
             MapChange change = changes.get(i);
-            Set<String> compositors = new HashSet<>();
+            Set<String> shown = new TreeSet<>();
             for (PlacedTile tile : change.put()) {
-                compositors.add(tile.compositor());
+                shown.add(tile.compositor());
             }
-            out.append("{\"revision\":").append(change.revision()).append(",\"put\":").append(change.put().size())
-                    .append(",\"removed\":").append(change.removedCellCount()).append(",\"compositors\":[");
-            out.append(String.join(",", compositors.stream().sorted().map(InfiniteMapConsolePlugin::quote).toList()));
+            out.append("{\"revision\":").append(change.revision()).append(",\"by\":").append(quote(change.compositor()))
+                    .append(",\"put\":").append(change.put().size()).append(",\"removed\":").append(change.removedCellCount())
+                    .append(",\"compositors\":[");
+            out.append(String.join(",", shown.stream().map(InfiniteMapConsolePlugin::quote).toList()));
             out.append("]}").append(i > 0 ? "," : "");
         }
         return out.append("]}").toString();

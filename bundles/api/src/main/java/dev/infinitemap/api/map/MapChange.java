@@ -9,17 +9,20 @@ import java.util.List;
 public final class MapChange {
 
     private final long revision;
+    private final String compositor;
     private final List<PlacedTile> put;
     private final long[] removed;
 
     /**
      * @param revision the map revision this change produced
+     * @param compositor the compositor whose delta made this change
      * @param put cells whose top tile is new or different
      * @param removed cells that no longer have any tile, packed as by
      *        {@link dev.infinitemap.api.CellKey#pack(int, int)}
      */
-    public MapChange(long revision, List<PlacedTile> put, long[] removed) {
+    public MapChange(long revision, String compositor, List<PlacedTile> put, long[] removed) {
         this.revision = revision;
+        this.compositor = compositor;
         this.put = List.copyOf(put);
         this.removed = removed.clone();
     }
@@ -27,6 +30,14 @@ public final class MapChange {
     /** @return the map revision this change produced */
     public long revision() {
         return revision;
+    }
+
+    /**
+     * @return the compositor whose delta made this change; the tiles put may also be another
+     *         compositor's, uncovered where this one's went away
+     */
+    public String compositor() {
+        return compositor;
     }
 
     /** @return cells whose top tile is new or different, unmodifiable */
@@ -46,6 +57,6 @@ public final class MapChange {
 
     @Override
     public String toString() {
-        return "MapChange[r" + revision + ": " + put.size() + " put, " + removed.length + " removed]";
+        return "MapChange[r" + revision + " by " + compositor + ": " + put.size() + " put, " + removed.length + " removed]";
     }
 }

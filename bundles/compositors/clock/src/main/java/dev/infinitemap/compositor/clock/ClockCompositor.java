@@ -37,16 +37,40 @@ public class ClockCompositor implements Compositor {
         return thread;
     });
 
+    // Drawn by the render call, then only by the ticker thread, which the schedule call hands it to.
+    private List<Tile> shown = List.of();
+
     @Override
     public void render(TileCanvas canvas) {
-        canvas.draw(face(LocalTime.now(), now()));
-        ticker.scheduleAtFixedRate(() -> canvas.draw(face(LocalTime.now(), now())), 1000 - System.currentTimeMillis() % 1000, 1000,
-                TimeUnit.MILLISECONDS);
+        tick(canvas);
+        ticker.scheduleAtFixedRate(() -> tick(canvas), 1000 - System.currentTimeMillis() % 1000, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick(TileCanvas canvas) {
+        shown = next(shown, LocalTime.now(), now());
+        canvas.draw(shown);
     }
 
     @Deactivate
     void deactivate() {
         ticker.shutdownNow();
+    }
+
+    /**
+     * The face for a time, where a cell whose brick stays keeps its tile from {@code shown}:
+     * with its old timestamp it is no change, so a second costs the few cells of the digits
+     * that changed, not the whole face.
+     */
+    static List<Tile> next(List<Tile> shown, LocalTime time, double timestamp) {
+        List<Tile> face = face(time, timestamp);
+        if (shown.size() == face.size()) {
+            for (int i = 0; i < face.size(); i++) {
+                if (shown.get(i).brick().equals(face.get(i).brick())) {
+                    face.set(i, shown.get(i));
+                }
+            }
+        }
+        return face;
     }
 
     /** The clock face for a time: a dark background with the digits and colons in light bricks. */

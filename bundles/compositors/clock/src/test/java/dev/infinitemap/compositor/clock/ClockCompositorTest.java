@@ -36,6 +36,20 @@ class ClockCompositorTest {
         assertTrue(changed > 0);
     }
 
+    @Test
+    void aTickChangesOnlyTheTilesWhoseBrickChanged() {
+        List<Tile> before = ClockCompositor.next(List.of(), LocalTime.of(10, 20, 30), 1);
+        List<Tile> after = ClockCompositor.next(before, LocalTime.of(10, 20, 31), 2);
+        int changed = 0;
+        for (int i = 0; i < before.size(); i++) {
+            boolean brickChanged = !before.get(i).brick().equals(after.get(i).brick());
+            assertEquals(brickChanged, !before.get(i).equals(after.get(i)), "tile " + after.get(i).key());
+            assertEquals(brickChanged ? 2.0 : 1.0, after.get(i).timestamp());
+            changed += brickChanged ? 1 : 0;
+        }
+        assertTrue(changed > 0 && changed < 15, "a few cells of one digit, was " + changed);
+    }
+
     private static Set<String> cells(List<Tile> tiles) {
         Set<String> cells = new HashSet<>();
         tiles.forEach(t -> cells.add(t.key()));
