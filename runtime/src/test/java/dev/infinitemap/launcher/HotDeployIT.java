@@ -71,6 +71,19 @@ class HotDeployIT {
     }
 
     @Test
+    void aBigManifestSaysItIsBeingReadAndHowLongItTook() throws Exception {
+        int before = status("tiles");
+        byte[] big = TestManifests.row(0, 200_000, 12_000, "big.png"); // over 8 MB
+        runtime.deploy("big.manifest.json", big);
+        RuntimeProcess.awaitCondition("200,000 more tiles", TIMEOUT, () -> status("tiles") == before + 200_000);
+        RuntimeProcess.awaitCondition("the applied line with its time", TIMEOUT, () -> runtime.log().lines()
+                .anyMatch(l -> l.matches(".*deploy/big\\.manifest\\.json applied in \\d+ ms: 200000 tiles put, 0 removed.*")));
+        assertTrue(runtime.log().contains("Reading deploy/big.manifest.json (" + (big.length >> 20) + " MB)..."), "the start of a long read is told");
+        Files.delete(runtime.home.resolve("deploy/big.manifest.json"));
+        RuntimeProcess.awaitCondition("its tiles gone", TIMEOUT, () -> status("tiles") == before);
+    }
+
+    @Test
     void replacingACompositorJarUpdatesTheBundleAndMovesItsTilesToTheNewVersionsLayer() throws Exception {
         Path jar = runtime.home.resolve("deploy/dev.infinitemap.compositor.clock-0.1.0-SNAPSHOT.jar");
         String clockAtLayer = "\"name\":\"clock\",\"kind\":\"bundle\",\"bundle\":\\{\"symbolicName\":\"dev.infinitemap.compositor.clock\","

@@ -39,6 +39,8 @@ public class ManifestInstaller implements ArtifactInstaller {
 
     /** A file modified this recently that ends early is taken to be still being written. */
     static final long STILL_WRITING_MILLIS = 2000;
+    // About 150,000 tiles, a second's read on a small machine.
+    static final long PROGRESS_FILE_BYTES = 8L << 20;
 
     /** The last good state of one manifest file. */
     private record Applied(String compositor, int layer, TileSet tiles, Instant lastUpdate) {
@@ -97,6 +99,7 @@ public class ManifestInstaller implements ArtifactInstaller {
         if (!file.isFile()) {
             return; // deleted meanwhile: FileInstall calls uninstall next
         }
+        long started = System.nanoTime();
         Manifest manifest;
         try {
             manifest = read(file);
@@ -134,8 +137,8 @@ public class ManifestInstaller implements ArtifactInstaller {
         applied.put(file, new Applied(compositor, manifest.layer(), manifest.tiles(), changed));
         states.put(owner(file), new CompositorInfo(compositor, CompositorInfo.Kind.MANIFEST, Optional.empty(), Optional.of(file.getName()),
                 manifest.layer(), manifest.tiles().size(), CompositorInfo.State.ACTIVE, Optional.of(changed), Optional.empty()));
-        log.info("deploy/{} applied: {} tiles put, {} removed (compositor {}, layer {}).", file.getName(), diff.put().size(),
-                diff.removed().length, compositor, manifest.layer());
+        log.info("deploy/{} applied in {} ms: {} tiles put, {} removed (compositor {}, layer {}).", file.getName(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), diff.put().size(), diff.removed().length, compositor, manifest.layer());
     }
 
     private Manifest read(File file) throws ManifestException {
@@ -144,8 +147,20 @@ public class ManifestInstaller implements ArtifactInstaller {
         if (size > maxFileBytes) {
             throw new ManifestException("the file is " + size + " bytes, over the limit of " + maxFileBytes, false);
         }
+        ManifestReader.Progress progress = (tiles, bytes) -> { };
+        if (size >= PROGRESS_FILE_BYTES) {
+            // A big file takes seconds: say so, and how far it got every second or so.
+            log.info("Reading deploy/{} ({} MB)...", file.getName(), size >> 20);
+            long[] lastReport = { System.nanoTime() };
+            progress = (tiles, bytes) -> {
+                if (System.nanoTime() - lastReport[0] >= TimeUnit.SECONDS.toNanos(1)) {
+                    lastReport[0] = System.nanoTime();
+                    log.info("Reading deploy/{}: {}% ({} tiles so far)...", file.getName(), bytes * 100 / size, tiles);
+                }
+            };
+        }
         try (InputStream in = Files.newInputStream(file.toPath())) {
-            return new ManifestReader(limits.maxTiles()).read(in);
+            return new ManifestReader(limits.maxTiles(), progress).read(in);
         } catch (IOException e) {
             throw new ManifestException("cannot read the file: " + e.getMessage(), false);
         }

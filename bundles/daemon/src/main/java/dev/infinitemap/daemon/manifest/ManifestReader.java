@@ -1,5 +1,6 @@
 package dev.infinitemap.daemon.manifest;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -46,16 +47,44 @@ final class ManifestReader {
     private static final char REPLACEMENT = '\uFFFD';
     private static final String NOT_UTF8 = "is not valid UTF-8 (or holds U+FFFD, the replacement character)";
 
+    /** Told how far a long read has come. */
+    @FunctionalInterface
+    interface Progress {
+        /**
+         * Every {@link ManifestReader#PROGRESS_TILES} tiles: how many were read, and how many
+         * bytes of the file (read ahead by up to a buffer of a few kB).
+         */
+        void read(int tiles, long bytes);
+    }
+
+    static final int PROGRESS_TILES = 1 << 16;
+
     private final int maxTiles;
+    private final Progress progress;
 
     ManifestReader(int maxTiles) {
-        this.maxTiles = maxTiles;
+        this(maxTiles, (tiles, bytes) -> { });
     }
+
+    ManifestReader(int maxTiles, Progress progress) {
+        this.maxTiles = maxTiles;
+        this.progress = progress;
+    }
+
+    private long bytesRead;
 
     Manifest read(InputStream in) throws ManifestException {
         JsonParser parser;
         try {
-            parser = JSON.createParser(in);
+            parser = JSON.createParser(new FilterInputStream(in) {
+                // Counted here: Jackson's locations of a byte stream carry no byte offset.
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    bytesRead += Math.max(0, n);
+                    return n;
+                }
+            });
         } catch (IOException e) {
             throw new ManifestException("cannot read the file: " + e.getMessage(), false);
         }
@@ -177,6 +206,9 @@ final class ManifestReader {
             throw error(p, "tile \"" + key + "\": " + problem.get());
         }
         tiles.add(new Tile(CellKey.x(cell), CellKey.y(cell), brick, timestamp));
+        if (tiles.size() % PROGRESS_TILES == 0) {
+            progress.read(tiles.size(), bytesRead);
+        }
     }
 
     private static String compositorName(JsonParser p) throws IOException, ManifestException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -93,6 +94,26 @@ class ManifestReaderTest {
                 "{\"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1}, \"1,2\": {\"brick\": \"a.png\", \"timestamp\": 1},"
                         + " \"1,3\": {\"brick\": \"a.png\", \"timestamp\": 1}}")));
         assertTrue(e.getMessage().contains("more than 2 tiles"), e.getMessage());
+    }
+
+    @Test
+    void aLongReadReportsItsProgressEveryStepOfTiles() throws ManifestException {
+        int count = 2 * ManifestReader.PROGRESS_TILES + ManifestReader.PROGRESS_TILES / 2;
+        StringBuilder json = new StringBuilder("{");
+        for (int x = 0; x < count; x++) {
+            json.append(x == 0 ? "" : ",").append("\"").append(x).append(",0\":{\"brick\":\"a.png\",\"timestamp\":1}");
+        }
+        byte[] bytes = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        List<long[]> reports = new ArrayList<>();
+        Manifest manifest = new ManifestReader(1_000_000, (tiles, read) -> reports.add(new long[] { tiles, read }))
+                .read(new ByteArrayInputStream(bytes));
+        assertEquals(count, manifest.tiles().size());
+        assertEquals(2, reports.size());
+        assertEquals(ManifestReader.PROGRESS_TILES, reports.get(0)[0]);
+        assertEquals(2L * ManifestReader.PROGRESS_TILES, reports.get(1)[0]);
+        // Reported after 40% and 80% of the tiles: about as far into the bytes (a read buffer ahead at most).
+        assertEquals(bytes.length * 0.4, reports.get(0)[1], bytes.length * 0.01);
+        assertEquals(bytes.length * 0.8, reports.get(1)[1], bytes.length * 0.01);
     }
 
     private Manifest read(String json) throws ManifestException {
