@@ -20,7 +20,9 @@ import java.util.function.Predicate;
  * <li>hot deploy: a jar renamed into {@code deploy/} until the console shows it ACTIVE;</li>
  * <li>hot removal: the jar deleted until the console no longer lists it;</li>
  * <li>a one-tile manifest renamed into {@code deploy/} until {@code /infinitemap/api/status}
- * counts its tile, and deleted until it no longer does.</li>
+ * counts its tile, and deleted until it no longer does;</li>
+ * <li>idle cost: the CPU time the runtime uses in 10 s windows while nothing changes but the
+ * clock sample.</li>
  * </ul>
  * Run with {@code mvn -B -q install -DskipTests && mvn -B -q -pl runtime exec:java}
  * ({@code -Druns=7 -Ddeploys=30} by default). The console is polled every 2 ms, so each figure
@@ -42,6 +44,7 @@ public final class RuntimeBenchmark {
         List<Double> removed = new ArrayList<>();
         List<Double> manifestAdded = new ArrayList<>();
         List<Double> manifestRemoved = new ArrayList<>();
+        List<Double> idle = new ArrayList<>();
 
         for (int i = 0; i < runs; i++) {
             try (RuntimeProcess runtime = new RuntimeProcess(work.resolve("run-" + i))) {
@@ -59,6 +62,7 @@ public final class RuntimeBenchmark {
                         manifestAdded.add(manifestChange(runtime, true));
                         manifestRemoved.add(manifestChange(runtime, false));
                     }
+                    idle.addAll(idleCpuPercent(runtime, IDLE_WINDOWS));
                 }
                 System.err.printf(Locale.ROOT, "run %d of %d: cold %.0f ms, warm %.0f ms%n", i + 1, runs, cold.get(i), warm.get(i));
             }
@@ -73,6 +77,28 @@ public final class RuntimeBenchmark {
         row("hot removal: jar deleted from deploy/ to bundle gone", removed);
         row("manifest renamed into deploy/ to its tile on the map (status API)", manifestAdded);
         row("manifest deleted from deploy/ to its tile gone (status API)", manifestRemoved);
+        List<Double> sortedIdle = new ArrayList<>(idle);
+        Collections.sort(sortedIdle);
+        System.out.printf(Locale.ROOT, "| idle: CPU while only the clock sample ticks, %% of one core per %d s window | %d | %.1f %% | %.1f %% | %.1f %% |%n",
+                IDLE_WINDOW.toSeconds(), sortedIdle.size(), percentile(sortedIdle, 50), percentile(sortedIdle, 90), sortedIdle.get(sortedIdle.size() - 1));
+    }
+
+    private static final int IDLE_WINDOWS = 5;
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(10);
+
+    /** CPU time the runtime's process used in each window, after one window to settle, with no viewer connected. */
+    private static List<Double> idleCpuPercent(RuntimeProcess runtime, int windows) throws Exception {
+        ProcessHandle process = ProcessHandle.of(runtime.pid()).orElseThrow();
+        Thread.sleep(IDLE_WINDOW.toMillis()); // pacing: the JIT settles after the deploy runs
+        List<Double> percents = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            Duration before = process.info().totalCpuDuration().orElseThrow();
+            long t0 = System.nanoTime();
+            Thread.sleep(IDLE_WINDOW.toMillis()); // the measured window
+            Duration used = process.info().totalCpuDuration().orElseThrow().minus(before);
+            percents.add(100.0 * used.toNanos() / (System.nanoTime() - t0));
+        }
+        return percents;
     }
 
     // Waits for the ready line by reading a file, which costs the runtime nothing; polling the
