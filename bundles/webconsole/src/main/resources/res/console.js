@@ -2,8 +2,6 @@
 // change of the map (and every 5 s), and a minimap drawn from the live WebSocket feed.
 (function () {
   'use strict';
-  const root = document.getElementById('im-root');
-  const pluginRoot = root.getAttribute('data-plugin-root');
   const el = (id) => document.getElementById(id);
   const tiles = new Map();
   let revision = null;
@@ -25,7 +23,7 @@
   async function refresh() {
     try {
       const [status, compositors, deltas] = await Promise.all([
-        json('/infinitemap/api/status'), json('/infinitemap/api/compositors'), json(pluginRoot + '/deltas.json')]);
+        json('/infinitemap/api/status'), json('/infinitemap/api/compositors'), json('/infinitemap/api/deltas?limit=15')]);
       el('im-ready').textContent = status.ready ? 'ready' : 'starting';
       el('im-ready').className = 'im-value ' + (status.ready ? 'im-ok' : 'im-bad');
       el('im-revision').textContent = status.revision;
@@ -50,8 +48,7 @@
       el('im-delta-rows').replaceChildren(...deltas.deltas.map((d) => {
         const tr = document.createElement('tr');
         // A removal can uncover another compositor's tiles: name those beside the delta's own.
-        const uncovered = d.compositors.filter((c) => c !== d.by);
-        tr.append(cell(d.revision), cell(d.by + (uncovered.length ? ' (uncovers ' + uncovered.join(', ') + ')' : '')),
+        tr.append(cell(d.revision), cell(d.compositor + (d.uncovered.length ? ' (uncovers ' + d.uncovered.join(', ') + ')' : '')),
           cell(d.put), cell(d.removed));
         return tr;
       }));

@@ -122,6 +122,33 @@ class ViewersIT {
     }
 
     @Test
+    void deltasListsTheLatestChangesNewestFirstWithWhoseDeltaEachWas() throws Exception {
+        runtime.deploy("low.manifest.json", "{ \"7200,7200\": {\"brick\": \"low.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the low tile", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=7200&y0=7200&x1=7200&y1=7200").contains("low.png"));
+        runtime.deploy("high.manifest.json", ("{ \"layer\": 1, \"tiles\": { \"7200,7200\": {\"brick\": \"high.png\", \"timestamp\": 1},"
+                + " \"7201,7200\": {\"brick\": \"high.png\", \"timestamp\": 1} } }").getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the high tiles", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=7200&y0=7200&x1=7200&y1=7200").contains("high.png"));
+        Files.delete(runtime.home.resolve("deploy/high.manifest.json"));
+        RuntimeProcess.awaitCondition("the low tile uncovered", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=7200&y0=7200&x1=7200&y1=7200").contains("low.png"));
+
+        String deltas = body("/infinitemap/api/deltas?limit=1000");
+        assertTrue(deltas.matches("\\{\"revision\":\\d+,\"deltas\":\\[.*]}"), deltas);
+        String removal = "\\{\"revision\":(\\d+),\"compositor\":\"high\",\"put\":1,\"removed\":1,\"uncovered\":\\[\"low\"]}";
+        String addition = "\\{\"revision\":(\\d+),\"compositor\":\"high\",\"put\":2,\"removed\":0,\"uncovered\":\\[]}";
+        Matcher both = Pattern.compile(".*" + removal + ".*" + addition + ".*").matcher(deltas);
+        assertTrue(both.matches(), "the removal (uncovering low's tile), then further on the addition: " + deltas);
+        assertTrue(Long.parseLong(both.group(1)) > Long.parseLong(both.group(2)), "newest first");
+        assertTrue(body("/infinitemap/api/deltas?limit=1").matches("\\{\"revision\":\\d+,\"deltas\":\\[\\{[^\\[]*\\[[^]]*]}]}"), "one delta");
+
+        for (String limit : List.of("0", "1001", "abc", "99999999999", "-5", "")) {
+            HttpResponse<String> refused = get("/infinitemap/api/deltas?limit=" + limit, null);
+            assertEquals(400, refused.statusCode(), limit);
+            assertTrue(refused.body().matches("\\{\"error\":\"limit must be [^\"]+\"}"), refused.body());
+        }
+        Files.delete(runtime.home.resolve("deploy/low.manifest.json"));
+    }
+
+    @Test
     void tilesRefusesBadRectanglesWith400AndAJsonError() throws Exception {
         for (String query : List.of("x0=0&y0=0&x1=1", "x0=a&y0=0&x1=1&y1=1", "x0=0.5&y0=0&x1=1&y1=1", "x0=2147483648&y0=0&x1=1&y1=1",
                 "x0=2&y0=0&x1=1&y1=1", "x0=0&y0=2&x1=1&y1=1", "x0=0&y0=0&x1=1000&y1=1000", "x0=-2147483648&y0=0&x1=2147483647&y1=0")) {
@@ -154,6 +181,7 @@ class ViewersIT {
     @Test
     void wrongMethodsAndHugeRequestsAreRefusedAndTheRuntimeStaysUp() throws Exception {
         for (String path : List.of("/infinitemap/api/status", "/infinitemap/api/tiles?x0=0&y0=0&x1=1&y1=1", "/infinitemap/api/compositors",
+                "/infinitemap/api/deltas",
                 "/infinitemap/manifest.json", "/infinitemap/bricks/grass.png", "/infinitemap/")) {
             for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port + path))

@@ -2,6 +2,7 @@ package dev.infinitemap.map;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +31,17 @@ final class ChangeLog {
             changes.removeFirst();
         }
         changes.addLast(change);
+    }
+
+    /** @return the latest changes, at most {@code max}, oldest first */
+    List<MapChange> latest(int max) {
+        List<MapChange> result = new ArrayList<>(Math.max(0, Math.min(max, changes.size())));
+        var newestFirst = changes.descendingIterator();
+        while (result.size() < max && newestFirst.hasNext()) {
+            result.add(newestFirst.next());
+        }
+        Collections.reverse(result);
+        return result;
     }
 
     /**

@@ -162,6 +162,11 @@ public class MapService implements InfiniteMap, EventHandler {
     }
 
     @Override
+    public List<MapChange> latestChanges(int max) {
+        return read(() -> changeLog.latest(max));
+    }
+
+    @Override
     public AutoCloseable subscribe(MapListener listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);

@@ -31,4 +31,20 @@ class ChangeLogTest {
         assertEquals(1, log.since(0, 1).orElseThrow().size());
         assertEquals(List.of(), new ChangeLog(5).since(0, 0).orElseThrow());
     }
+
+    @Test
+    void theLatestChangesAreTheNewestOnesOldestFirstAndNoMoreThanItHolds() {
+        ChangeLog log = new ChangeLog(10);
+        assertEquals(List.of(), log.latest(5));
+        for (long r = 101; r <= 103; r++) {
+            log.add(new MapChange(r, "test", List.of(), new long[0]));
+        }
+        assertEquals(List.of(101L, 102L, 103L), log.latest(15).stream().map(MapChange::revision).toList(), "fewer made than asked for");
+        for (long r = 104; r <= 125; r++) {
+            log.add(new MapChange(r, "test", List.of(), new long[0]));
+        }
+        assertEquals(List.of(123L, 124L, 125L), log.latest(3).stream().map(MapChange::revision).toList());
+        assertEquals(10, log.latest(50).size(), "no more than the log holds");
+        assertEquals(116L, log.latest(50).get(0).revision());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.infinitemap.web;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 
 import dev.infinitemap.api.Tile;
@@ -20,6 +21,12 @@ public final class Json {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
+    }
+
+    /** Answers 400 with {@code {"error": message}}. */
+    public static void badRequest(HttpServletResponse response, String message) throws IOException {
+        response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+        response.getWriter().write("{\"error\":" + quote(message) + "}");
     }
 
     /** @return a finite number as a JSON number, without exponent for timestamps and coordinates */

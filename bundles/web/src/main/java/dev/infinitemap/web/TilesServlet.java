@@ -54,8 +54,7 @@ public class TilesServlet extends HttpServlet {
                 throw new IllegalArgumentException("the rectangle has more than " + MAX_CELLS + " cells");
             }
         } catch (IllegalArgumentException e) {
-            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-            response.getWriter().write("{\"error\":" + Json.quote(e.getMessage()) + "}");
+            Json.badRequest(response, e.getMessage());
             return;
         }
         InfiniteMap.Snapshot tiles = map.tiles(x0, y0, x1, y1);

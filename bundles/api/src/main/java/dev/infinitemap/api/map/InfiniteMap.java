@@ -55,6 +55,16 @@ public interface InfiniteMap {
     Optional<List<MapChange>> changesSince(long revision);
 
     /**
+     * The latest changes the change log holds, for a look at what happened lately: fewer than
+     * asked for when the map has made fewer (or the log holds fewer).
+     *
+     * @param max how many at the most
+     * @return the changes, oldest first
+     * @since 1.1
+     */
+    List<MapChange> latestChanges(int max);
+
+    /**
      * Adds a listener for every change applied from now on.
      *
      * @param listener the listener
