@@ -145,6 +145,10 @@ class BrowserIT {
         await("the latest deltas", () -> !browser.findElement(By.id("im-delta-rows")).getText().isBlank());
         await("the live feed", () -> "live".equals(browser.findElement(By.id("im-feed")).getText()));
         assertTrue(browser.findElement(By.id("im-compositor-rows")).getText().contains("dev.infinitemap.compositor.clock"));
+        // The samples' tiles are on the minimap: pixels other than the background.
+        await("the minimap drawn", () -> ((Number) js("const c = document.getElementById('im-minimap');"
+                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+                + "for (let i = 0; i < d.length; i += 4) if (d[i] !== 13 || d[i + 1] !== 17 || d[i + 2] !== 23) n++; return n;")).intValue() > 1000);
 
         // A deleted manifest's delta only removes tiles: the row still names whose delta it was.
         runtime.deploy("console.manifest.json", TestManifests.row(-500, 3, -500, "grass.png"));
