@@ -6,12 +6,19 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.test.common.annotation.InjectService;
 
+import dev.infinitemap.api.Tile;
+import dev.infinitemap.api.TileDelta;
+import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.api.map.InfiniteMap;
 
 /** The map commands, run through the real Gogo command processor. */
@@ -23,6 +30,9 @@ class MapCommandsTest {
     @InjectService
     InfiniteMap map;
 
+    @InjectService
+    EventAdmin eventAdmin;
+
     @Test
     void statusListAndTilesAnswerFromTheMapAndTheRegistry() throws Exception {
         Await.until(() -> map.tile(-30, 12).isPresent()); // the region sample has drawn
@@ -32,6 +42,21 @@ class MapCommandsTest {
         assertThat(run("map:tiles -30 12 -29 12")).startsWith("2 tiles at revision").contains("-30,12").contains("region (layer 0)");
         assertThat(run("map:tiles 5 5 1 1")).contains("The rectangle is empty");
         assertThat(run("map:reload no-such-compositor")).contains("No compositor is named no-such-compositor");
+    }
+
+    @Test
+    void deltasListsTheLatestChangesWithTheirCompositor() throws Exception {
+        try (RowWatch row = new RowWatch(map, 5000)) {
+            eventAdmin.postEvent(new Event(MapEvents.DELTA_TOPIC, Map.of(MapEvents.DELTA,
+                    new TileDelta("itest-shell-deltas", 0, 1, List.of(new Tile(1, 5000, "a.png", 1), new Tile(2, 5000, "a.png", 1)), new long[0]))));
+            Await.until(() -> row.size() == 1);
+            long revision = row.revisions().get(0);
+            // Other tests' changes may come after it: ask for enough to reach it.
+            assertThat(run("map:deltas 1000")).startsWith("REVISION").containsPattern(revision + " +itest-shell-deltas +2 +0");
+        }
+        assertThat(run("map:deltas 1").lines().count()).isEqualTo(2);
+        assertThat(run("map:deltas")).startsWith("REVISION");
+        assertThat(run("map:deltas 0")).isEqualTo("Ask for 1 to 1000 deltas.");
     }
 
     @Test

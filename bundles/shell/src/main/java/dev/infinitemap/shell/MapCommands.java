@@ -1,6 +1,7 @@
 package dev.infinitemap.shell;
 
 import java.io.File;
+import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 
@@ -16,6 +17,7 @@ import dev.infinitemap.api.CellKey;
 import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.api.compositor.CompositorRegistry;
 import dev.infinitemap.api.map.InfiniteMap;
+import dev.infinitemap.api.map.MapChange;
 import dev.infinitemap.api.map.PlacedTile;
 
 /**
@@ -23,7 +25,7 @@ import dev.infinitemap.api.map.PlacedTile;
  * {@code map:tiles x0 y0 x1 y1} and {@code map:reload name}.
  */
 @Component(service = MapCommands.class, property = { "osgi.command.scope=map", "osgi.command.function=status",
-        "osgi.command.function=list", "osgi.command.function=tiles", "osgi.command.function=reload" })
+        "osgi.command.function=list", "osgi.command.function=tiles", "osgi.command.function=reload", "osgi.command.function=deltas" })
 public class MapCommands {
 
     /** More cells than this are summarised rather than printed one per line. */
@@ -72,6 +74,27 @@ public class MapCommands {
             out.add("... and " + (snapshot.tiles().size() - MAX_LINES) + " more; ask for a smaller rectangle");
         }
         return out.toString();
+    }
+
+    @Descriptor("shows the latest changes of the map, newest first: revision, compositor, cells put and removed")
+    public String deltas(@Descriptor("how many, at most 1000") int count) {
+        if (count < 1 || count > 1000) {
+            return "Ask for 1 to 1000 deltas.";
+        }
+        List<MapChange> changes = map.latestChanges(count);
+        StringJoiner out = new StringJoiner("\n");
+        out.add(String.format(Locale.ROOT, "%-18s %-20s %8s %8s", "REVISION", "COMPOSITOR", "PUT", "REMOVED"));
+        for (int i = changes.size() - 1; i >= 0; i--) {
+            MapChange change = changes.get(i);
+            out.add(String.format(Locale.ROOT, "%-18d %-20s %8d %8d", change.revision(), change.compositor(), change.put().size(),
+                    change.removedCellCount()));
+        }
+        return out.toString();
+    }
+
+    @Descriptor("shows the latest 15 changes of the map, newest first")
+    public String deltas() {
+        return deltas(15);
     }
 
     @Descriptor("reloads a compositor: re-reads its manifest file, or restarts its bundle")
