@@ -55,8 +55,32 @@ public final class Main {
         this.settings = settings;
     }
 
+    static final String USAGE = """
+            Usage: bin/infinitemap [--help]
+            Starts InfiniteMap Runtime in the foreground; Ctrl-C or SIGTERM stops it (exit code 0).
+            Settings are environment variables (or -D system properties, lower case with dots):
+              INFINITEMAP_HTTP_HOST       address HTTP listens on (default 127.0.0.1)
+              INFINITEMAP_HTTP_PORT       HTTP port (default 8080)
+              INFINITEMAP_ADMIN_PASSWORD  Web Console password of user admin
+                                          (unset: generated once, kept in conf/admin.password)
+              INFINITEMAP_JAVA_OPTS       extra JVM options (read by bin/infinitemap)
+            Drop bundles (*.jar), configurations (*.cfg) and tile manifests (*.manifest.json)
+            into deploy/; the viewer is at /infinitemap/, the Web Console at /system/console.
+            """;
+
     public static void main(String[] args) {
         long startNanos = System.nanoTime();
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(USAGE);
+            System.exit(0);
+            return;
+        }
+        if (args.length > 0) {
+            // Starting anyway would leave a user who typed a flag with a server they did not ask for.
+            System.err.print("InfiniteMap Runtime takes no arguments, got: " + String.join(" ", args) + "\n" + USAGE);
+            System.exit(EXIT_CONFIGURATION);
+            return;
+        }
         Settings settings;
         try {
             settings = Settings.read(System.getenv(), System.getProperties(), defaultHome());

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,24 @@ class RuntimeLifecycleIT {
 
             assertEquals(0, runtime.stop());
             assertTrue(runtime.log().contains("InfiniteMap Runtime stopped."));
+        }
+    }
+
+    @Test
+    void helpPrintsTheUsageAndAnUnknownArgumentIsRefusedBothWithoutStarting() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir)) {
+            Process help = runtime.launch(List.of("--help"));
+            assertTrue(help.waitFor(30, TimeUnit.SECONDS), "--help returns");
+            assertEquals(0, help.exitValue());
+            assertTrue(runtime.stdout().startsWith("Usage: bin/infinitemap [--help]"), runtime.stdout());
+            assertTrue(runtime.stdout().contains("INFINITEMAP_HTTP_PORT"), runtime.stdout());
+
+            Process wrong = runtime.launch(List.of("--port", "9090"));
+            assertTrue(wrong.waitFor(30, TimeUnit.SECONDS), "an unknown argument returns");
+            assertEquals(2, wrong.exitValue());
+            assertTrue(runtime.stderr().startsWith("InfiniteMap Runtime takes no arguments, got: --port 9090"), runtime.stderr());
+            assertEquals("", runtime.log(), "nothing started, nothing logged");
+            assertFalse(Files.exists(runtime.home.resolve("conf/admin.password")), "no password generated");
         }
     }
 

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -65,9 +67,17 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Starts the runtime process and returns at once. */
     void launch() throws IOException {
+        launch(List.of());
+    }
+
+    /** Starts {@code bin/infinitemap} with these arguments and returns at once. */
+    Process launch(List<String> arguments) throws IOException {
         starts++;
         stdout = home.getParent().resolve("stdout-" + starts + ".txt");
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/infinitemap").toString())
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/infinitemap").toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.getParent().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(stdout.toFile())
@@ -75,6 +85,15 @@ final class RuntimeProcess implements AutoCloseable {
         builder.environment().remove("INFINITEMAP_ADMIN_PASSWORD");
         builder.environment().putAll(environment);
         process = builder.start();
+        return process;
+    }
+
+    String stderr() {
+        try {
+            return Files.readString(home.getParent().resolve("stderr-" + starts + ".txt"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String stdout() {
