@@ -28,7 +28,7 @@ import dev.infinitemap.api.TileRules;
  * { "3,-7": { "brick": "grass.png", "timestamp": 1732400000.25 } }
  * { "compositor": "terrain", "layer": 10, "tiles": { "3,-7": { ... } } }
  * </pre>
- * Errors name the line and column, and the cell key where there is one.
+ * Errors name the line and column, and the cell key where there is one. One read at a time.
  */
 final class ManifestReader {
 
@@ -61,6 +61,7 @@ final class ManifestReader {
 
     private final int maxTiles;
     private final Progress progress;
+    private long bytesRead;
 
     ManifestReader(int maxTiles) {
         this(maxTiles, (tiles, bytes) -> { });
@@ -71,13 +72,12 @@ final class ManifestReader {
         this.progress = progress;
     }
 
-    private long bytesRead;
-
     Manifest read(InputStream in) throws ManifestException {
+        bytesRead = 0;
         JsonParser parser;
         try {
             parser = JSON.createParser(new FilterInputStream(in) {
-                // Counted here: Jackson's locations of a byte stream carry no byte offset.
+                // Counted here: the parser's locations gave no byte offset (-1) for this stream.
                 @Override
                 public int read(byte[] buffer, int offset, int length) throws IOException {
                     int n = super.read(buffer, offset, length);
