@@ -58,15 +58,10 @@ public final class Json {
                 out.append(',');
             }
             first = false;
-            entry(out, placed, placement);
+            out.append('"').append(placed.tile().x()).append(',').append(placed.tile().y()).append("\":");
+            tile(out, placed, placement);
         }
         return out;
-    }
-
-    /** Appends one {@code "x,y":{tile}}. */
-    public static StringBuilder entry(StringBuilder out, PlacedTile placed, boolean placement) {
-        out.append('"').append(placed.tile().x()).append(',').append(placed.tile().y()).append("\":");
-        return tile(out, placed, placement);
     }
 
     /** @return the string as a JSON string literal, or {@code null} */

@@ -2,6 +2,7 @@ package dev.infinitemap.web;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,7 +28,7 @@ public class ManifestServlet extends HttpServlet {
     static final String REVISION_HEADER = "X-InfiniteMap-Revision";
 
     private static final long serialVersionUID = 1L;
-    private static final int CHUNK = 32 * 1024;
+    private static final int CHUNK_TILES = 512;
 
     private final transient InfiniteMap map;
 
@@ -53,21 +54,16 @@ public class ManifestServlet extends HttpServlet {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         // Written in chunks: a million tiles would otherwise be one string of about 60 MB.
-        StringBuilder chunk = new StringBuilder(CHUNK + 256).append('{');
-        boolean first = true;
+        List<PlacedTile> tiles = snapshot.tiles();
+        StringBuilder chunk = new StringBuilder(CHUNK_TILES * 64);
         try (Writer out = response.getWriter()) {
-            for (PlacedTile placed : snapshot.tiles()) {
-                if (!first) {
-                    chunk.append(',');
-                }
-                first = false;
-                Json.entry(chunk, placed, false);
-                if (chunk.length() >= CHUNK) {
-                    out.append(chunk);
-                    chunk.setLength(0);
-                }
+            out.append('{');
+            for (int from = 0; from < tiles.size(); from += CHUNK_TILES) {
+                chunk.setLength(0);
+                chunk.append(from > 0 ? "," : "");
+                out.append(Json.tiles(chunk, tiles.subList(from, Math.min(tiles.size(), from + CHUNK_TILES)), false));
             }
-            out.append(chunk.append('}'));
+            out.append('}');
         }
     }
 }
