@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -135,8 +136,15 @@ public final class Main {
                     + " (" + e.getMessage() + "); is this an assembled runtime folder?");
         }
         Map<String, Object> properties = frameworkProperties(password, CoreBundles.highestStartLevel(entries));
+        Optional<String> movedFrom = FrameworkCache.madeElsewhere(settings.home());
+        if (movedFrom.isPresent()) {
+            log.info("This runtime folder was copied or moved (its framework cache was made for {}): rebuilding the cache; "
+                    + "the bundles and configurations in deploy/ are installed again.", movedFrom.get());
+            properties.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        }
         framework = new Felix(properties);
         framework.init();
+        FrameworkCache.belongsTo(settings.home());
         List<Bundle> core = CoreBundles.reconcile(framework.getBundleContext(), entries);
         framework.start();
         List<String> notActive = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -121,6 +122,52 @@ class RuntimeLifecycleIT {
             assertEquals(200, runtime.getAsAdmin("/system/console/bundles.json").statusCode());
             assertEquals(0, runtime.stop());
         }
+    }
+
+    /** Issue: the cache in data/ held the core bundles by their old location, so a copy did not start. */
+    @Test
+    void aFolderThatHasRunStartsWhenCopiedElsewhereWithItsHotFolderAndSaysItRebuiltItsCache(@TempDir Path elsewhere) throws Exception {
+        try (RuntimeProcess original = new RuntimeProcess(dir)) {
+            original.start();
+            original.deploy("dev.infinitemap.compositor.region.cfg", "originX=-30\noriginY=12\nwidth=3\nheight=2\n".getBytes(StandardCharsets.UTF_8));
+            RuntimeProcess.awaitCondition("the region redrawn with 6 tiles", Duration.ofSeconds(20),
+                    () -> body(original, "/infinitemap/api/compositors").matches("(?s).*\"name\":\"region\".*?\"tiles\":6,.*"));
+            assertEquals(0, original.stop());
+
+            try (RuntimeProcess copy = RuntimeProcess.copyOf(original.home, elsewhere)) {
+                copy.start();
+                String compositors = copy.get("/infinitemap/api/compositors").body();
+                for (String name : List.of("welcome", "spiral", "clock")) {
+                    assertTrue(compositors.contains("\"name\":\"" + name + "\""), name + " in " + compositors);
+                }
+                assertTrue(compositors.matches("(?s).*\"name\":\"region\".*?\"tiles\":6,.*"), "the hot folder's configuration is in force: " + compositors);
+                String bundles = copy.getAsAdmin("/system/console/bundles.json").body();
+                assertTrue(bundles.contains("dev.infinitemap.compositor.spiral"), bundles);
+                assertEquals(1, occurrences(copy.log(), "rebuilding the cache"), "said once that it rebuilt its cache:\n" + copy.log());
+                assertTrue(copy.log().contains(original.home.toString()), "names the folder the cache was made for");
+                assertEquals(0, copy.stop());
+
+                copy.start();
+                assertEquals(1, occurrences(copy.log(), "rebuilding the cache"), "a second start of the copy keeps its cache");
+                assertEquals(0, copy.stop());
+            }
+        }
+    }
+
+    private static String body(RuntimeProcess runtime, String path) {
+        try {
+            return runtime.get(path).body();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     @Test

@@ -39,7 +39,15 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Copies the assembled runtime ({@code -Dinfinitemap.dist}) into {@code dir}. */
     RuntimeProcess(Path dir) throws IOException {
-        Path dist = Path.of(System.getProperty("infinitemap.dist", "target/infinitemap"));
+        this(Path.of(System.getProperty("infinitemap.dist", "target/infinitemap")), dir);
+    }
+
+    /** Copies the runtime folder {@code from} (one that may have run, as {@code cp -a} would) into {@code dir}. */
+    static RuntimeProcess copyOf(Path from, Path dir) throws IOException {
+        return new RuntimeProcess(from, dir);
+    }
+
+    private RuntimeProcess(Path dist, Path dir) throws IOException {
         if (!Files.isRegularFile(dist.resolve("bin/infinitemap"))) {
             throw new IllegalStateException("no assembled runtime at " + dist.toAbsolutePath() + "; run mvn verify");
         }

@@ -252,6 +252,59 @@ class ViewersIT {
         Files.delete(runtime.home.resolve("deploy/since.manifest.json"));
     }
 
+    /** Issue: a map configuration dropped into deploy/ used to empty the map and close every client. */
+    @Test
+    void aConfigurationChangeKeepsTheMapAndEveryConnectedClient() throws Exception {
+        Path socketCfg = runtime.home.resolve("deploy/dev.infinitemap.web.socket.cfg");
+        String socketSettings = Files.readString(socketCfg);
+        runtime.deploy("keep.manifest.json", "{ \"9500,0\": {\"brick\": \"k.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the manifest on the map", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=9500&y0=0&x1=9500&y1=0").contains("9500,0"));
+        String compositorsBefore = tileCountsExceptClock();
+        try (WsClient client = new WsClient(runtime.port, "?mode=batch")) {
+            // In file-name order, as FileInstall applies them and Config Admin delivers them.
+            runtime.deploy("dev.infinitemap.map.cfg", "changeLogSize=20000\n".getBytes(StandardCharsets.UTF_8));
+            runtime.deploy("dev.infinitemap.web.socket.cfg", (socketSettings + "allowedOrigins=http://allowed.example\n").getBytes(StandardCharsets.UTF_8));
+            RuntimeProcess.awaitCondition("the new socket settings in force", TIMEOUT, () -> originAllowed("http://allowed.example"));
+            client.send("{\"type\":\"heartbeat\",\"timestamp\":1}");
+
+            runtime.deploy("keep.manifest.json", "{ \"9501,0\": {\"brick\": \"k.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+            String after = client.next(m -> m.contains("9501,0"), TIMEOUT);
+            assertTrue(after.contains("\"removed\":[\"9500,0\"]"), "the map still had the tile the edit replaced: " + after);
+            assertFalse(client.closed.isDone(), "the client stayed connected");
+            assertEquals(compositorsBefore, tileCountsExceptClock(), "every compositor kept its tiles");
+        } finally {
+            Files.delete(runtime.home.resolve("deploy/dev.infinitemap.map.cfg"));
+            runtime.deploy("dev.infinitemap.web.socket.cfg", socketSettings.getBytes(StandardCharsets.UTF_8));
+            Files.delete(runtime.home.resolve("deploy/keep.manifest.json"));
+        }
+        RuntimeProcess.awaitCondition("the old socket settings back", TIMEOUT, () -> !originAllowed("http://allowed.example"));
+    }
+
+    // The clock's tile count changes with its digits; every other compositor's is fixed.
+    private static String tileCountsExceptClock() {
+        String compositors = body("/infinitemap/api/compositors");
+        StringBuilder counts = new StringBuilder();
+        Matcher m = Pattern.compile("\\{\"name\":\"([^\"]+)\".*?\"tiles\":(\\d+)").matcher(compositors);
+        while (m.find()) {
+            if (!m.group(1).equals("clock")) {
+                counts.append(m.group(1)).append('=').append(m.group(2)).append(' ');
+            }
+        }
+        assertTrue(counts.length() > 0, compositors);
+        return counts.toString();
+    }
+
+    private static boolean originAllowed(String origin) {
+        try {
+            HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", origin)
+                    .buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws"), new WebSocket.Listener() { })
+                    .get(10, TimeUnit.SECONDS).abort();
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     @Test
     void aSinceThatIsNotARevisionIsRefused() throws Exception {
         ExecutionException refused = assertThrows(ExecutionException.class, () -> new WsClient(runtime.port, "?since=abc"));

@@ -15,7 +15,7 @@ import dev.infinitemap.api.map.MapChange;
  */
 final class ChangeLog {
 
-    private final int capacity;
+    private int capacity;
     private final ArrayDeque<MapChange> changes;
 
     ChangeLog(int capacity) {
@@ -24,6 +24,17 @@ final class ChangeLog {
         }
         this.capacity = capacity;
         this.changes = new ArrayDeque<>(Math.min(capacity, 1 << 16));
+    }
+
+    /** Keeps at most this many changes from now on; a smaller log drops its oldest at once. */
+    void resize(int newCapacity) {
+        if (newCapacity < 1) {
+            throw new IllegalArgumentException("the change log must hold at least one change, not " + newCapacity);
+        }
+        capacity = newCapacity;
+        while (changes.size() > capacity) {
+            changes.removeFirst();
+        }
     }
 
     void add(MapChange change) {

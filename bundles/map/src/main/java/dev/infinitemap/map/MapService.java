@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -64,10 +65,25 @@ public class MapService implements InfiniteMap, EventHandler {
     @Activate
     public MapService(@Reference(service = LoggerFactory.class) Logger log, Config config) {
         this.log = log;
-        this.changeLog = new ChangeLog(Math.max(10_000, config.changeLogSize()));
+        this.changeLog = new ChangeLog(logSize(config));
         this.applier = new Thread(this::applyLoop, "infinitemap-map-applier");
         applier.setDaemon(true);
         applier.start();
+    }
+
+    // The map is the state of the runtime: a new configuration must not replace it with an empty one.
+    @Modified
+    void modified(Config config) {
+        lock.writeLock().lock();
+        try {
+            changeLog.resize(logSize(config));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private static int logSize(Config config) {
+        return Math.max(10_000, config.changeLogSize());
     }
 
     @Deactivate

@@ -25,6 +25,23 @@ class ChangeLogTest {
     }
 
     @Test
+    void aResizedLogKeepsItsChangesAndDropsOnlyWhatNoLongerFits() {
+        ChangeLog log = new ChangeLog(10);
+        for (long r = 1; r <= 8; r++) {
+            log.add(new MapChange(r, "test", List.of(), new long[0]));
+        }
+        log.resize(20);
+        assertEquals(8, log.since(0, 8).orElseThrow().size(), "growing loses nothing");
+        for (long r = 9; r <= 18; r++) {
+            log.add(new MapChange(r, "test", List.of(), new long[0]));
+        }
+        assertEquals(18, log.since(0, 18).orElseThrow().size(), "the bigger log holds more than the old capacity");
+        log.resize(5);
+        assertEquals(List.of(14L, 15L, 16L, 17L, 18L), log.since(13, 18).orElseThrow().stream().map(MapChange::revision).toList());
+        assertTrue(log.since(12, 18).isEmpty());
+    }
+
+    @Test
     void aNewMapCanBeCaughtUpFromRevisionZero() {
         ChangeLog log = new ChangeLog(10);
         log.add(new MapChange(1, "test", List.of(), new long[0]));

@@ -12,11 +12,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
@@ -40,13 +42,14 @@ public class MapFeed {
 
     private final InfiniteMap map;
     private final Logger log;
-    private final SocketConfig config;
+    private volatile SocketConfig config;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<MapChange> changes = new LinkedBlockingQueue<>();
     private final Thread fanOut;
     private final ExecutorService catchUps;
     private final ScheduledExecutorService heartbeats;
     private final AutoCloseable subscription;
+    private ScheduledFuture<?> heartbeat;
 
     @Activate
     public MapFeed(@Reference InfiniteMap map, @Reference(service = LoggerFactory.class) Logger log, SocketConfig config) {
@@ -58,8 +61,27 @@ public class MapFeed {
         fanOut.start();
         this.catchUps = Executors.newSingleThreadExecutor(named("infinitemap-ws-catch-up"));
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("infinitemap-ws-heartbeat"));
-        heartbeats.scheduleAtFixedRate(this::heartbeat, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
+        scheduleHeartbeat();
         this.subscription = map.subscribe(changes::add);
+    }
+
+    // Connected clients are the feed's state: a new configuration applies to them (timing,
+    // origins) or to the next connections (queue limit) and never closes them.
+    @Modified
+    void modified(SocketConfig newConfig) {
+        int before = config.heartbeatSeconds();
+        config = newConfig;
+        if (newConfig.heartbeatSeconds() != before) {
+            scheduleHeartbeat();
+        }
+    }
+
+    private synchronized void scheduleHeartbeat() {
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        int seconds = config.heartbeatSeconds();
+        heartbeat = heartbeats.scheduleAtFixedRate(this::heartbeat, seconds, seconds, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -177,6 +199,7 @@ public class MapFeed {
     }
 
     private void heartbeat() {
+        SocketConfig config = this.config;
         long now = System.nanoTime();
         long idle = TimeUnit.SECONDS.toNanos(config.idleSeconds());
         String beat = "{\"type\":\"heartbeat\",\"timestamp\":" + System.currentTimeMillis() / 1000 + "}";
