@@ -79,6 +79,34 @@ class CompositorRegistryTest {
         return registry.compositors().stream().filter(i -> i.name().equals(name)).findFirst();
     }
 
+    @Test
+    void aCompositorBundleThatCannotResolveIsListedWithWhatItMisses() throws Exception {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        java.util.jar.Attributes main = manifest.getMainAttributes();
+        main.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "itest.compositor.unresolvable");
+        main.putValue("Provide-Capability", "dev.infinitemap.compositor;dev.infinitemap.compositor=compositor");
+        main.putValue("Import-Package", "com.example.nobody.has.this");
+        java.io.ByteArrayOutputStream jar = new java.io.ByteArrayOutputStream();
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(jar, manifest)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("empty.txt"));
+        }
+        org.osgi.framework.Bundle bundle = context.installBundle("itest:unresolvable", new java.io.ByteArrayInputStream(jar.toByteArray()));
+        try {
+            Await.until(() -> find("itest.compositor.unresolvable").isPresent());
+            assertThat(registry.compositors()).anySatisfy(info -> {
+                assertThat(info.name()).isEqualTo("itest.compositor.unresolvable");
+                assertThat(info.state()).isEqualTo(dev.infinitemap.api.compositor.CompositorInfo.State.UNRESOLVED);
+                assertThat(info.lastError()).hasValueSatisfying(e -> assertThat(e).contains("com.example.nobody.has.this"));
+            });
+
+        } finally {
+            bundle.uninstall();
+        }
+        Await.until(() -> registry.compositors().stream().noneMatch(i -> i.name().equals("itest.compositor.unresolvable")));
+    }
+
     private static void write(Path deploy, String name, String json) throws Exception {
         Path staging = deploy.resolveSibling(name + ".part");
         Files.writeString(staging, json, StandardCharsets.UTF_8);

@@ -11,12 +11,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.compositor.Compositor;
+import dev.infinitemap.api.compositor.CompositorInfo;
+import dev.infinitemap.api.compositor.CompositorRegistry;
 import dev.infinitemap.api.map.InfiniteMap;
 
 /** Compositor services registered in the real framework draw, fail and leave without harming others. */
@@ -28,6 +31,9 @@ class CompositorTrackerTest {
 
     @InjectService
     InfiniteMap map;
+
+    @InjectService
+    CompositorRegistry registry;
 
     @Test
     void aCompositorsTilesAppearAndLeaveWithItsServiceAndNothingElseDoes() throws Exception {
@@ -67,19 +73,22 @@ class CompositorTrackerTest {
     }
 
     @Test
-    void aSecondCompositorWithATakenNameIsIgnored() throws Exception {
+    void aSecondCompositorWithATakenNameWaitsListedAsFailedAndDrawsWhenTheFirstLeaves() throws Exception {
         ServiceRegistration<Compositor> first = register("itest-same-name", 0, canvas -> canvas.draw(row(400, 1, "first.png")));
         Await.until(() -> map.tile(400, 100).isPresent());
         ServiceRegistration<Compositor> second = register("itest-same-name", 5, canvas -> canvas.draw(row(400, 1, "second.png")));
-        ServiceRegistration<Compositor> probe = register("itest-name-probe", 0, canvas -> canvas.draw(row(410, 1, "probe.png")));
-        Await.until(() -> map.tile(410, 100).isPresent());
+        Await.until(() -> registry.compositors().stream().filter(c -> c.name().equals("itest-same-name")).count() == 2);
+        CompositorInfo waiting = registry.compositors().stream()
+                .filter(c -> c.name().equals("itest-same-name") && c.state() == CompositorInfo.State.FAILED).findFirst().orElseThrow();
+        assertThat(waiting.lastError()).hasValueSatisfying(e -> assertThat(e).contains("is used by bundle dev.infinitemap.itest-tests (service "
+                + first.getReference().getProperty(Constants.SERVICE_ID) + ")"));
         assertThat(map.tile(400, 100).orElseThrow().tile().brick()).isEqualTo("first.png");
 
-        second.unregister();
-        assertThat(map.tile(400, 100)).isPresent();
         first.unregister();
-        probe.unregister();
-        Await.until(() -> map.tile(400, 100).isEmpty() && map.tile(410, 100).isEmpty());
+        Await.until(() -> map.tile(400, 100).map(t -> t.tile().brick().equals("second.png")).orElse(false));
+        assertThat(map.tile(400, 100).orElseThrow().layer()).as("the second's own layer").isEqualTo(5);
+        second.unregister();
+        Await.until(() -> map.tile(400, 100).isEmpty());
     }
 
     @Test

@@ -50,6 +50,21 @@ public record CompositorInfo(String name, Kind kind, Optional<BundleRef> bundle,
     public record BundleRef(String symbolicName, String version, long id) {
     }
 
+    /** @return a manifest file's compositor, active with no tiles yet */
+    public static CompositorInfo ofManifest(String name, String file) {
+        return new CompositorInfo(name, Kind.MANIFEST, Optional.empty(), Optional.of(file), 0, 0, State.ACTIVE, Optional.empty(), Optional.empty());
+    }
+
+    /** @return a bundle's compositor, active with no tiles yet */
+    public static CompositorInfo ofBundle(String name, BundleRef bundle) {
+        return new CompositorInfo(name, Kind.BUNDLE, Optional.of(bundle), Optional.empty(), 0, 0, State.ACTIVE, Optional.empty(), Optional.empty());
+    }
+
+    /** @return a copy on another layer */
+    public CompositorInfo onLayer(int newLayer) {
+        return new CompositorInfo(name, kind, bundle, file, newLayer, tiles, state, lastUpdate, lastError);
+    }
+
     /** @return a copy with another state and last error */
     public CompositorInfo with(State newState, Optional<String> error) {
         return new CompositorInfo(name, kind, bundle, file, layer, tiles, newState, lastUpdate, error);

@@ -1,9 +1,11 @@
 /**
- * The Event Admin topics and event properties by which deltas and compositor lifecycle
- * changes travel from the daemon to the map.
+ * The Event Admin topic and event properties by which deltas travel from the daemon to the map.
+ * <p>
+ * 2.0: the compositor lifecycle topics are gone. Nothing consumed them; a compositor's state
+ * has one channel, {@link dev.infinitemap.api.compositor.CompositorRegistry}.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package dev.infinitemap.api.event;
 
 import org.osgi.annotation.bundle.Export;

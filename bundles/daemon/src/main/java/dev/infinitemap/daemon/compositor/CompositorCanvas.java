@@ -3,44 +3,41 @@ package dev.infinitemap.daemon.compositor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.compositor.TileCanvas;
-import dev.infinitemap.daemon.delta.DeltaPublisher;
 import dev.infinitemap.daemon.delta.TileSet;
+import dev.infinitemap.daemon.registry.CompositorLayer;
 
 /**
- * A compositor service's layer. Every call publishes exactly what changed as one delta; once
- * the service is gone the canvas refuses further drawing, so a compositor's late thread
- * cannot bring its tiles back.
+ * A compositor service's view of its layer. Every call becomes exactly one delta; once the
+ * service is gone the canvas refuses further drawing, so a compositor's late thread cannot
+ * bring its tiles back.
  */
 final class CompositorCanvas implements TileCanvas {
 
-    private final String compositor;
-    private final int layer;
-    private final DeltaPublisher publisher;
-    private final java.util.function.IntConsumer drawn;
-    private TileSet current = TileSet.EMPTY;
+    private final CompositorLayer layer;
+    private final int layerNumber;
     private boolean closed;
 
-    /** @param drawn told the new tile count after each change of the map */
-    CompositorCanvas(String compositor, int layer, DeltaPublisher publisher, java.util.function.IntConsumer drawn) {
-        this.compositor = compositor;
+    CompositorCanvas(CompositorLayer layer, int layerNumber) {
         this.layer = layer;
-        this.publisher = publisher;
-        this.drawn = drawn;
+        this.layerNumber = layerNumber;
+    }
+
+    CompositorLayer mapLayer() {
+        return layer;
     }
 
     @Override
     public String compositor() {
-        return compositor;
+        return layer.name();
     }
 
     @Override
     public int layer() {
-        return layer;
+        return layerNumber;
     }
 
     @Override
@@ -51,7 +48,7 @@ final class CompositorCanvas implements TileCanvas {
     @Override
     public synchronized void update(Collection<Tile> put, long... removedCells) {
         Map<Long, Tile> next = new HashMap<>();
-        current.tiles().forEach(t -> next.put(t.cell(), t));
+        layer.tiles().tiles().forEach(t -> next.put(t.cell(), t));
         for (long cell : removedCells) {
             next.remove(cell);
         }
@@ -64,28 +61,18 @@ final class CompositorCanvas implements TileCanvas {
         replace(TileSet.EMPTY);
     }
 
-    synchronized int tileCount() {
-        return current.size();
-    }
-
     /** The service is gone: its tiles leave the map and the canvas takes no more drawing. */
     synchronized void close() {
         if (!closed) {
             closed = true;
-            publisher.publish(compositor, layer, List.of(), current.cells());
-            current = TileSet.EMPTY;
+            layer.leave();
         }
     }
 
     private void replace(TileSet next) {
         if (closed) {
-            throw new IllegalStateException("compositor " + compositor + " was removed; its canvas takes no more tiles");
+            throw new IllegalStateException("compositor " + layer.name() + " was removed; its canvas takes no more tiles");
         }
-        TileSet.Diff diff = TileSet.diff(current, next);
-        current = next;
-        if (!diff.isEmpty()) {
-            publisher.publish(compositor, layer, diff.put(), diff.removed());
-            drawn.accept(next.size());
-        }
+        layer.draw(layerNumber, next);
     }
 }

@@ -2,15 +2,16 @@ package dev.infinitemap.daemon.compositor;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,16 +29,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import dev.infinitemap.api.compositor.Compositor;
 import dev.infinitemap.api.compositor.CompositorComponent;
 import dev.infinitemap.api.compositor.CompositorInfo;
-import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
+import dev.infinitemap.daemon.registry.CompositorLayer;
 import dev.infinitemap.daemon.registry.CompositorStates;
 
 /**
- * The whiteboard of compositor services: gives each its own canvas, renders it on a thread
- * of its own with a time limit, and removes exactly its tiles when the service goes (its
- * bundle stopped, updated or uninstalled). A compositor that throws or hangs is logged and
- * harms no other.
+ * The whiteboard of compositor services: gives each its own layer and canvas, renders it on a
+ * thread of its own with a time limit once its name is its own, and removes exactly its tiles
+ * when the service goes (its bundle stopped, updated or uninstalled). A compositor that throws
+ * or hangs is logged and harms no other.
  */
 @Component(configurationPid = CompositorTracker.PID)
 @Designate(ocd = CompositorTracker.Config.class)
@@ -90,42 +91,49 @@ public class CompositorTracker {
             log.error("A compositor service of {} has no name: annotate its component with @CompositorComponent(name = ...). It is ignored.", owner);
             return;
         }
-        int layer = layer(reference.getProperty(LAYER));
-        Optional<String> taken = publisher.claim(compositorName, owner);
-        if (taken.isPresent()) {
-            log.error("Compositor {} of {} is ignored: {} already uses that name.", compositorName, owner, taken.get());
-            return;
-        }
+        int layerNumber = layer(reference.getProperty(LAYER));
         Bundle bundle = reference.getBundle();
-        String key = CompositorStates.bundleKey(bundle.getBundleId(), compositorName);
-        states.put(key, new CompositorInfo(compositorName, CompositorInfo.Kind.BUNDLE,
-                Optional.of(new CompositorInfo.BundleRef(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getBundleId())),
-                Optional.empty(), layer, 0, CompositorInfo.State.ACTIVE, Optional.empty(), Optional.empty()));
-        CompositorCanvas canvas = new CompositorCanvas(compositorName, layer, publisher,
-                tiles -> states.update(key, info -> info.drawn(tiles, Instant.now())));
-        canvases.put(reference, canvas);
-        publisher.lifecycle(MapEvents.COMPOSITOR_ADDED, compositorName, null);
-        Future<?> render = renderers.submit(() -> {
-            Thread.currentThread().setName("infinitemap-render-" + compositorName);
-            try {
-                compositor.render(canvas);
-                log.info("Compositor {} of {} drew {} tiles on layer {}.", compositorName, owner, canvas.tileCount(), layer);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception | LinkageError e) {
-                log.error("Compositor {} of {} failed to render: {}", compositorName, owner, e.toString());
-                states.update(key, info -> info.with(CompositorInfo.State.FAILED, Optional.of("render failed: " + e)));
-                publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, compositorName, e.toString());
-            }
-        });
+        long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
+        CompositorCanvas[] canvas = new CompositorCanvas[1];
+        CompositorLayer layer = CompositorLayer.ofService(states, publisher, bundle, serviceId, compositorName, layerNumber,
+                () -> render(compositor, canvas[0], owner));
+        canvas[0] = new CompositorCanvas(layer, layerNumber);
+        canvases.put(reference, canvas[0]);
+        states.removeStopped(bundle.getBundleId(), compositorName);
+        states.put(CompositorStates.serviceKey(bundle.getBundleId(), serviceId), layer.info());
+        if (layer.claim()) {
+            render(compositor, canvas[0], owner);
+        }
+    }
+
+    // On a thread of its own, with a time limit: a compositor that hangs or throws harms no other.
+    private void render(Compositor compositor, CompositorCanvas canvas, String owner) {
+        CompositorLayer layer = canvas.mapLayer();
+        String name = layer.name();
+        Future<?> render;
+        try {
+            render = renderers.submit(() -> {
+                Thread.currentThread().setName("infinitemap-render-" + name);
+                try {
+                    compositor.render(canvas);
+                    log.info("Compositor {} of {} drew {} tiles on layer {}.", name, owner, layer.tiles().size(), canvas.layer());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception | LinkageError e) {
+                    log.error("Compositor {} of {} failed to render: {}", name, owner, e.toString());
+                    layer.failed("render failed: " + e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            return; // the tracker is going away
+        }
         long limit = renderTimeoutMillis;
         watchdog.schedule(() -> {
             if (!render.isDone()) {
                 render.cancel(true);
                 log.error("Compositor {} of {} did not finish rendering within {} ms; it was interrupted. Other compositors are not affected.",
-                        compositorName, owner, limit);
-                publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, compositorName, "did not finish rendering within " + limit + " ms");
-                states.update(key, info -> info.with(CompositorInfo.State.FAILED, Optional.of("did not finish rendering within " + limit + " ms")));
+                        name, owner, limit);
+                layer.failed("did not finish rendering within " + limit + " ms");
             }
         }, limit, TimeUnit.MILLISECONDS);
     }
@@ -133,15 +141,14 @@ public class CompositorTracker {
     void removeCompositor(ServiceReference<Compositor> reference) {
         CompositorCanvas canvas = canvases.remove(reference);
         if (canvas != null) {
+            CompositorInfo last = canvas.mapLayer().info();
             canvas.close();
-            publisher.release(canvas.compositor(), owner(reference));
             Bundle bundle = reference.getBundle();
             if (bundle != null) {
                 // The service goes when its bundle stops; the bundle listener forgets it when it is uninstalled.
-                states.update(CompositorStates.bundleKey(bundle.getBundleId(), canvas.compositor()),
-                        info -> info.drawn(0, Instant.now()).with(CompositorInfo.State.STOPPED, info.lastError()));
+                states.put(CompositorStates.serviceKey(bundle.getBundleId(), (Long) reference.getProperty(Constants.SERVICE_ID)),
+                        last.drawn(0, Instant.now()).with(CompositorInfo.State.STOPPED, last.lastError()));
             }
-            publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, canvas.compositor(), null);
             log.info("Compositor {} of {} left the map with its tiles.", canvas.compositor(), owner(reference));
         }
     }
@@ -161,6 +168,6 @@ public class CompositorTracker {
     private static String owner(ServiceReference<?> reference) {
         Bundle bundle = reference.getBundle();
         String name = bundle == null ? "a stopped bundle" : "bundle " + bundle.getSymbolicName();
-        return name + " (service " + reference.getProperty(org.osgi.framework.Constants.SERVICE_ID) + ")";
+        return name + " (service " + reference.getProperty(Constants.SERVICE_ID) + ")";
     }
 }

@@ -2,7 +2,6 @@ package dev.infinitemap.daemon.compositor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,9 +26,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.api.compositor.CompositorComponent;
 import dev.infinitemap.api.compositor.CompositorInfo;
-import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DaemonThreads;
-import dev.infinitemap.daemon.delta.DeltaPublisher;
 import dev.infinitemap.daemon.registry.CompositorStates;
 
 /**
@@ -48,17 +45,15 @@ public class UnresolvedCompositorReporter implements BundleListener {
     static final long QUIET_MILLIS = 100;
 
     private final BundleContext context;
-    private final DeltaPublisher publisher;
     private final CompositorStates states;
     private final Logger log;
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-unresolved-check"));
     private ScheduledFuture<?> pending;
 
     @Activate
-    public UnresolvedCompositorReporter(BundleContext context, @Reference DeltaPublisher publisher, @Reference CompositorStates states,
+    public UnresolvedCompositorReporter(BundleContext context, @Reference CompositorStates states,
             @Reference(service = LoggerFactory.class) Logger log) {
         this.context = context;
-        this.publisher = publisher;
         this.states = states;
         this.log = log;
         context.addBundleListener(this);
@@ -98,11 +93,23 @@ public class UnresolvedCompositorReporter implements BundleListener {
     }
 
     private void check() {
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        Bundle system = context.getBundle(0);
+        if (system.getState() != Bundle.ACTIVE) {
+            // The framework resolves bundles as it reaches their start level: not its chance yet.
+            schedule();
+            return;
+        }
+        FrameworkWiring wiring = system.adapt(FrameworkWiring.class);
         for (Bundle bundle : context.getBundles()) {
             BundleRevision revision = bundle.adapt(BundleRevision.class);
             if (bundle.getState() != Bundle.INSTALLED || revision == null
                     || revision.getDeclaredCapabilities(CompositorComponent.NAMESPACE).isEmpty()) {
+                states.remove(CompositorStates.unresolvedKey(bundle.getBundleId()));
+                continue;
+            }
+            // The framework's own chance: a bundle it can resolve now is not reported (a warm start
+            // may check just before the start level reaches it).
+            if (wiring.resolveBundles(List.of(bundle)) || bundle.getState() != Bundle.INSTALLED) {
                 states.remove(CompositorStates.unresolvedKey(bundle.getBundleId()));
                 continue;
             }
@@ -114,12 +121,9 @@ public class UnresolvedCompositorReporter implements BundleListener {
             }
             String reason = missing.isEmpty() ? "it is not resolved yet (a bundle it needs may not be resolved)" : "missing " + String.join(", ", missing);
             log.error("Compositor bundle {} ({}) cannot resolve: {}.", bundle.getSymbolicName(), bundle.getLocation(), reason);
-            states.put(CompositorStates.unresolvedKey(bundle.getBundleId()), new CompositorInfo(bundle.getSymbolicName(),
-                    CompositorInfo.Kind.BUNDLE,
-                    Optional.of(new CompositorInfo.BundleRef(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getBundleId())),
-                    Optional.empty(), 0, 0, CompositorInfo.State.UNRESOLVED, Optional.empty(), Optional.of(reason)));
-            publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, bundle.getSymbolicName(), "unresolved: " + reason,
-                    Map.of(MapEvents.STATE, MapEvents.UNRESOLVED, MapEvents.BUNDLE, bundle.getSymbolicName()));
+            CompositorInfo.BundleRef ref = new CompositorInfo.BundleRef(bundle.getSymbolicName(), bundle.getVersion().toString(), bundle.getBundleId());
+            states.put(CompositorStates.unresolvedKey(bundle.getBundleId()),
+                    CompositorInfo.ofBundle(bundle.getSymbolicName(), ref).with(CompositorInfo.State.UNRESOLVED, Optional.of(reason)));
         }
     }
 

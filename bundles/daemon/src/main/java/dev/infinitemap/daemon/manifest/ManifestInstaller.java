@@ -1,16 +1,16 @@
 package dev.infinitemap.daemon.manifest;
 
+import java.io.ByteArrayInputStream;
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
@@ -22,36 +22,41 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.api.compositor.CompositorInfo;
-import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 import dev.infinitemap.daemon.delta.TileSet;
+import dev.infinitemap.daemon.registry.CompositorLayer;
 import dev.infinitemap.daemon.registry.CompositorStates;
 
 /**
  * Turns tile manifests in {@code deploy/} ({@code manifest.json}, {@code *.manifest.json})
- * into exact deltas: each file is one compositor, and each change of the file posts exactly
- * the cells that changed. A file that is invalid changes nothing: its last good tiles stay
- * and the error is logged with the file and the position.
+ * into exact deltas: each file is one compositor's layer, and each change of the file posts
+ * exactly the cells that changed. A file that is invalid changes nothing: its last good tiles
+ * stay and the error is logged with the file and the position. A file caught while it is
+ * being written (it changed during the read, is empty, or ends early) is read again shortly
+ * instead; only one that stays so for {@value #STILL_WRITING_MILLIS} ms is an error.
  */
-@Component
+@Component(service = { ArtifactInstaller.class, ManifestInstaller.class })
 public class ManifestInstaller implements ArtifactInstaller {
 
     /** A file modified this recently that ends early is taken to be still being written. */
     static final long STILL_WRITING_MILLIS = 2000;
     // About 150,000 tiles, a second's read on a small machine.
     static final long PROGRESS_FILE_BYTES = 8L << 20;
-
-    /** The last good state of one manifest file. */
-    private record Applied(String compositor, int layer, TileSet tiles, Instant lastUpdate) {
-    }
+    // A writer rewriting the file continuously is caught up with this soon after its last complete version.
+    static final long RECHECK_MILLIS = 20;
 
     private final Logger log;
     private final DeltaPublisher publisher;
     private final CompositorStates states;
-    private final ScheduledExecutorService recheck = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-manifest-recheck"));
-    private final Map<File, Applied> applied = new HashMap<>();
     private final ManifestLimits limits;
+    private final ScheduledExecutorService recheck = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-manifest-recheck"));
+    // Guarded by this.
+    private final Map<File, CompositorLayer> layers = new HashMap<>();
+    private final Map<File, ScheduledFuture<?>> rechecks = new HashMap<>();
+    // What each file was when last applied or refused, so an unchanged file is not read again.
+    private final Map<File, StableRead.Stamp> lastRead = new HashMap<>();
+    private final Set<File> reported = new HashSet<>();
 
     @Activate
     public ManifestInstaller(@Reference DeltaPublisher publisher, @Reference CompositorStates states,
@@ -63,123 +68,166 @@ public class ManifestInstaller implements ArtifactInstaller {
     }
 
     @Deactivate
-    void deactivate() {
+    synchronized void deactivate() {
         recheck.shutdownNow();
+        layers.values().forEach(CompositorLayer::leave);
+        layers.clear();
     }
 
     @Override
     public boolean canHandle(File file) {
-        String name = file.getName();
+        return isManifest(file.getName());
+    }
+
+    static boolean isManifest(String name) {
         return name.equals("manifest.json") || name.endsWith(".manifest.json");
     }
 
     @Override
-    public void install(File file) {
-        apply(file);
+    public synchronized void install(File file) {
+        reported.add(file);
+        apply(file, false);
     }
 
     @Override
-    public void update(File file) {
-        apply(file);
+    public synchronized void update(File file) {
+        reported.add(file);
+        apply(file, false);
     }
 
     @Override
     public synchronized void uninstall(File file) {
-        states.remove(owner(file));
-        Applied before = applied.remove(file);
-        if (before != null) {
-            publisher.publish(before.compositor(), before.layer(), List.of(), before.tiles().cells());
-            publisher.release(before.compositor(), owner(file));
-            publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, before.compositor(), null);
-            log.info("deploy/{} removed: its {} tiles left the map (compositor {}).", file.getName(), before.tiles().size(), before.compositor());
+        reported.remove(file);
+        lastRead.remove(file);
+        cancelRecheck(file);
+        CompositorLayer layer = layers.remove(file);
+        if (layer == null) {
+            states.remove(CompositorLayer.manifestKey(file.getName()));
+            return;
         }
+        int tiles = layer.tiles().size();
+        layer.leave();
+        log.info("deploy/{} removed: its {} tiles left the map (compositor {}).", file.getName(), tiles, layer.name());
     }
 
-    synchronized void apply(File file) {
-        if (!file.isFile()) {
-            return; // deleted meanwhile: FileInstall calls uninstall next
-        }
+    /** @return whether FileInstall has reported this file (and so reports its changes and deletion) */
+    synchronized boolean reportedByFileInstall(File file) {
+        return reported.contains(file);
+    }
+
+    /**
+     * Applies the file as it is on disk now.
+     *
+     * @param force read it even if it looks unchanged since the last read (its name has just come to it)
+     */
+    synchronized void apply(File file, boolean force) {
+        cancelRecheck(file);
         long started = System.nanoTime();
-        Manifest manifest;
-        try {
-            manifest = read(file);
-        } catch (ManifestException e) {
-            long age = System.currentTimeMillis() - file.lastModified();
-            if (e.truncated() && age < STILL_WRITING_MILLIS) {
-                recheck.schedule(() -> apply(file), STILL_WRITING_MILLIS - age + 50, TimeUnit.MILLISECONDS);
+        StableRead.Stamp stamp = StableRead.Stamp.of(file.toPath());
+        if (!force && stamp != null && stamp.equals(lastRead.get(file)) && stamp.settled()) {
+            return; // FileInstall and the watch may both report one version
+        }
+        lastRead.remove(file);
+        StableRead.Result read = StableRead.of(file.toPath(), limits.maxFileBytes());
+        switch (read.outcome()) {
+            case GONE -> {
+                return; // deleted meanwhile: FileInstall calls uninstall next
+            }
+            case CHANGING -> {
+                scheduleRecheck(file, RECHECK_MILLIS);
                 return;
             }
+            case TOO_BIG, UNREADABLE -> {
+                lastRead.put(file, read.stamp());
+                fail(file, read.problem());
+                return;
+            }
+            case STABLE -> {
+                // parsed below
+            }
+        }
+        Manifest manifest;
+        try {
+            manifest = parse(file, read.bytes());
+        } catch (ManifestException e) {
+            long age = System.currentTimeMillis() - read.modifiedMillis();
+            if (e.truncated() && age < STILL_WRITING_MILLIS) {
+                // Read again soon, but not more often than the read itself takes.
+                long readMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                scheduleRecheck(file, Math.min(STILL_WRITING_MILLIS - age + 1, Math.max(RECHECK_MILLIS, 2 * readMillis)));
+                return;
+            }
+            lastRead.put(file, read.stamp());
             fail(file, e.getMessage());
             return;
         }
-        String compositor = manifest.compositor().orElse(nameOf(file));
-        Optional<String> taken = publisher.claim(compositor, owner(file));
-        if (taken.isPresent()) {
-            fail(file, "the compositor name \"" + compositor + "\" is already used by " + taken.get());
-            return;
+        lastRead.put(file, read.stamp());
+        String name = manifest.compositor().orElse(nameOf(file));
+        CompositorLayer layer = layers.get(file);
+        if (layer != null && !layer.name().equals(name)) {
+            int left = layer.tiles().size();
+            layer.leave();
+            log.info("deploy/{} now names compositor {}: the {} tiles of compositor {} left the map.", file.getName(), name, left, layer.name());
+            layer = null;
         }
-        Applied before = applied.get(file);
-        if (before != null && !before.compositor().equals(compositor)) {
-            publisher.publish(before.compositor(), before.layer(), List.of(), before.tiles().cells());
-            publisher.release(before.compositor(), owner(file));
-            publisher.lifecycle(MapEvents.COMPOSITOR_REMOVED, before.compositor(), null);
-            before = null;
+        if (layer == null) {
+            layer = CompositorLayer.ofManifest(states, publisher, file.getName(), name, () -> apply(file, true));
+            layers.put(file, layer);
         }
-        if (before == null) {
-            publisher.lifecycle(MapEvents.COMPOSITOR_ADDED, compositor, null);
+        if (!layer.claim()) {
+            return; // the registry said whose the name is; the file is applied when it comes to this one
         }
-        TileSet.Diff diff = TileSet.diff(before == null ? TileSet.EMPTY : before.tiles(), manifest.tiles());
-        boolean layerChanged = before != null && before.layer() != manifest.layer();
-        if (!diff.isEmpty() || layerChanged) {
-            publisher.publish(compositor, manifest.layer(), diff.put(), diff.removed());
+        TileSet.Diff diff = layer.draw(manifest.layer(), manifest.tiles());
+        if (diff == null) {
+            return; // taken by a bundle starting meanwhile
         }
-        Instant changed = !diff.isEmpty() || layerChanged || before == null ? Instant.now() : before.lastUpdate();
-        applied.put(file, new Applied(compositor, manifest.layer(), manifest.tiles(), changed));
-        states.put(owner(file), new CompositorInfo(compositor, CompositorInfo.Kind.MANIFEST, Optional.empty(), Optional.of(file.getName()),
-                manifest.layer(), manifest.tiles().size(), CompositorInfo.State.ACTIVE, Optional.of(changed), Optional.empty()));
         log.info("deploy/{} applied in {} ms: {} tiles put, {} removed (compositor {}, layer {}).", file.getName(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), diff.put().size(), diff.removed().length, compositor, manifest.layer());
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), diff.put().size(), diff.removed().length, name, manifest.layer());
     }
 
-    private Manifest read(File file) throws ManifestException {
-        long size = file.length();
-        long maxFileBytes = limits.maxFileBytes();
-        if (size > maxFileBytes) {
-            throw new ManifestException("the file is " + size + " bytes, over the limit of " + maxFileBytes, false);
-        }
-        ManifestReader.Progress progress = (tiles, bytes) -> { };
+    private Manifest parse(File file, byte[] bytes) throws ManifestException {
+        ManifestReader.Progress progress = (tiles, read) -> { };
+        long size = bytes.length;
         if (size >= PROGRESS_FILE_BYTES) {
             // A big file takes seconds: say so, and how far it got every second or so.
             log.info("Reading deploy/{} ({} MB)...", file.getName(), size >> 20);
             long[] lastReport = { System.nanoTime() };
-            progress = (tiles, bytes) -> {
+            progress = (tiles, read) -> {
                 if (System.nanoTime() - lastReport[0] >= TimeUnit.SECONDS.toNanos(1)) {
                     lastReport[0] = System.nanoTime();
-                    log.info("Reading deploy/{}: {}% ({} tiles so far)...", file.getName(), bytes * 100 / size, tiles);
+                    log.info("Reading deploy/{}: {}% ({} tiles so far)...", file.getName(), read * 100 / size, tiles);
                 }
             };
         }
-        try (InputStream in = Files.newInputStream(file.toPath())) {
-            return new ManifestReader(limits.maxTiles(), progress).read(in);
-        } catch (IOException e) {
-            throw new ManifestException("cannot read the file: " + e.getMessage(), false);
-        }
+        return new ManifestReader(limits.maxTiles(), progress).read(new ByteArrayInputStream(bytes));
     }
 
     private void fail(File file, String reason) {
         // The last good tiles stay on the map, so the entry keeps their figures.
-        Applied good = applied.get(file);
-        states.put(owner(file), new CompositorInfo(good != null ? good.compositor() : nameOf(file), CompositorInfo.Kind.MANIFEST,
-                Optional.empty(), Optional.of(file.getName()), good != null ? good.layer() : 0, good != null ? good.tiles().size() : 0,
-                CompositorInfo.State.FAILED, Optional.ofNullable(good).map(Applied::lastUpdate), Optional.of(reason)));
-        Applied last = applied.get(file);
-        publisher.lifecycle(MapEvents.COMPOSITOR_FAILED, last != null ? last.compositor() : nameOf(file), "deploy/" + file.getName() + ": " + reason);
+        CompositorLayer layer = layers.get(file);
+        if (layer != null) {
+            layer.failed(reason);
+        } else {
+            states.put(CompositorLayer.manifestKey(file.getName()),
+                    CompositorInfo.ofManifest(nameOf(file), file.getName()).with(CompositorInfo.State.FAILED, Optional.of(reason)));
+        }
         log.error("deploy/{} was not applied: {}. {}", file.getName(), reason,
-                applied.containsKey(file) ? "Its last good tiles stay on the map." : "It has no tiles on the map yet.");
+                layer != null && layer.tiles().size() > 0 ? "Its last good tiles stay on the map." : "It has no tiles on the map yet.");
     }
 
-    private static String owner(File file) {
-        return "deploy/" + file.getName();
+    private void scheduleRecheck(File file, long delayMillis) {
+        try {
+            rechecks.put(file, recheck.schedule(() -> apply(file, true), delayMillis, TimeUnit.MILLISECONDS));
+        } catch (RejectedExecutionException e) {
+            // deactivated
+        }
+    }
+
+    private void cancelRecheck(File file) {
+        ScheduledFuture<?> pending = rechecks.remove(file);
+        if (pending != null) {
+            pending.cancel(false);
+        }
     }
 
     private static String nameOf(File file) {

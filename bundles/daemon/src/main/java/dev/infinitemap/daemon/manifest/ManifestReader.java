@@ -62,6 +62,7 @@ final class ManifestReader {
     private final int maxTiles;
     private final Progress progress;
     private long bytesRead;
+    private boolean endReached;
 
     ManifestReader(int maxTiles) {
         this(maxTiles, (tiles, bytes) -> { });
@@ -74,6 +75,7 @@ final class ManifestReader {
 
     Manifest read(InputStream in) throws ManifestException {
         bytesRead = 0;
+        endReached = false;
         JsonParser parser;
         try {
             parser = JSON.createParser(new FilterInputStream(in) {
@@ -82,6 +84,7 @@ final class ManifestReader {
                 public int read(byte[] buffer, int offset, int length) throws IOException {
                     int n = super.read(buffer, offset, length);
                     bytesRead += Math.max(0, n);
+                    endReached |= n < 0;
                     return n;
                 }
             });
@@ -92,10 +95,12 @@ final class ManifestReader {
             return readManifest(parser);
         } catch (JsonParseException e) {
             // Jackson says "end-of-input" in a JsonEOFException or, between object entries, in a plain one.
+            // A token cut by the end of the data (a number ending in "1732400000.") is a file
+            // still being written too: any failure once the parser has met the end counts.
             if (e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
                 throw new ManifestException("the file ends early, at " + where(e.getLocation()) + " (incomplete JSON)", true);
             }
-            throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage(), false);
+            throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage(), endReached);
         } catch (StreamConstraintsException e) {
             JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
             String reason = String.valueOf(e.getOriginalMessage()).contains("nesting depth")
@@ -107,7 +112,11 @@ final class ManifestReader {
     }
 
     private Manifest readManifest(JsonParser p) throws IOException, ManifestException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new ManifestException("the file is empty (at " + where(p.currentLocation()) + ")", true);
+        }
+        if (first != JsonToken.START_OBJECT) {
             throw error(p, "the manifest must be a JSON object");
         }
         Optional<String> compositor = Optional.empty();

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.infinitemap.api.Tile;
 
@@ -60,6 +61,26 @@ class ManifestReaderTest {
         assertTrue(e.getMessage().contains("ends early"), e.getMessage());
     }
 
+    @Test
+    void anEmptyFileIsAFileStillBeingWritten() {
+        for (String empty : new String[] { "", "  \n" }) {
+            ManifestException e = assertThrows(ManifestException.class, () -> read(empty));
+            assertTrue(e.truncated(), "\"" + empty + "\"");
+            assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        }
+    }
+
+    /** Issue: a number cut after its decimal point published an error at once. */
+    @ParameterizedTest
+    @ValueSource(strings = { "{ \"1,1\": { \"brick\": \"a.png\", \"timestamp\": 1732400000.",
+            "{ \"1,1\": { \"brick\": \"a.png\", \"timestamp\": 17324e", "{ \"1,1\": { \"brick\": \"a.png\", \"timestamp\": tr",
+            "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1} } junk" })
+    void aFailureAtTheEndOfTheDataCountsAsEndingEarlyWithItsReasonKept(String json) {
+        ManifestException e = assertThrows(ManifestException.class, () -> read(json));
+        assertTrue(e.truncated(), e.getMessage());
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
             "[1, 2]                                                   | must be a JSON object",
@@ -79,7 +100,6 @@ class ManifestReaderTest {
             "{ \"compositor\": 3, \"tiles\": {} }                        | must be a string",
             "{ \"compositor\": \"x\", \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1} } | must be inside \"tiles\"",
             "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1} } {}  | after the manifest",
-            "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1} } junk | Unrecognized token 'junk'",
             "{ \"1,1\": {\"brick\": \"a.png\" \"timestamp\": 1} }      | invalid JSON at line 1" })
     void anInvalidManifestIsRefusedWithTheReasonAndWhere(String json, String reason) {
         ManifestException e = assertThrows(ManifestException.class, () -> read(json));
