@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ContinuousWriter implements Runnable {
 
-    static final int CELLS = 40;
+    // 20 kB a version: more than a read buffer, so a read racing a rewrite can join two versions.
+    static final int CELLS = 400;
 
     enum Style { IN_PLACE, RENAME }
 

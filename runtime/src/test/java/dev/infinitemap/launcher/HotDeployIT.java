@@ -125,6 +125,53 @@ class HotDeployIT {
         assertEquals(before.group(1), now.group(1), "the same number of clock tiles, all on the new layer");
     }
 
+    /** Issue: cp spiral.jar zz.jar; rm zz.jar uninstalled the spiral, whose jar was still there. */
+    @Test
+    void aSecondJarOfAnInstalledBundleIsRefusedNamingBothFilesAndRemovingItLeavesTheOriginal() throws Exception {
+        Path original = runtime.home.resolve("deploy/dev.infinitemap.compositor.region-0.1.0-SNAPSHOT.jar");
+        runtime.deploy("zz-copy.jar", Files.readAllBytes(original));
+        RuntimeProcess.awaitCondition("the copy refused with both files named", TIMEOUT, () -> runtime.log().lines().anyMatch(l ->
+                l.contains("deploy/zz-copy.jar was not installed") && l.contains("dev.infinitemap.compositor.region 0.1.0.SNAPSHOT")
+                        && l.contains("deploy/dev.infinitemap.compositor.region-0.1.0-SNAPSHOT.jar")));
+        Files.delete(runtime.home.resolve("deploy/zz-copy.jar"));
+        RuntimeProcess.awaitCondition("the copy's removal noted", TIMEOUT, () -> runtime.log().contains("deploy/zz-copy.jar removed; it had not been installed"));
+        assertEquals("Active", bundleState("dev.infinitemap.compositor.region"));
+        assertTrue(body("/infinitemap/api/compositors").matches("(?s).*\\{\"name\":\"region\",\"kind\":\"bundle\"[^}]*}[^}]*\"state\":\"active\".*"),
+                body("/infinitemap/api/compositors"));
+    }
+
+    /**
+     * Issue: a corrupt jar over a good compositor said nothing in its entry. FileInstall 3.7.4
+     * uninstalls a bundle whose jar it can no longer read; the entry then says so, and why.
+     */
+    @Test
+    void aCorruptJarReplacingACompositorIsListedWithTheFileAndTheReasonUntilAGoodJarIsBack() throws Exception {
+        Path region = runtime.home.resolve("deploy/dev.infinitemap.compositor.region-0.1.0-SNAPSHOT.jar");
+        byte[] victim = TestJars.rewritten(region, Map.of("Bundle-SymbolicName", "test.compositor.victim"),
+                "OSGI-INF/dev.infinitemap.compositor.region.RegionCompositor.xml",
+                xml -> xml.replace("name=\"infinitemap.compositor.name\" type=\"String\" value=\"region\"",
+                        "name=\"infinitemap.compositor.name\" type=\"String\" value=\"victim\""));
+        runtime.deploy("victim.jar", victim);
+        Pattern drawing = Pattern.compile("\\{\"name\":\"victim\",\"kind\":\"bundle\"[^}]*}[^}]*\"tiles\":[1-9]\\d*,\"state\":\"active\"");
+        RuntimeProcess.awaitCondition("the victim compositor drawing", TIMEOUT, () -> drawing.matcher(body("/infinitemap/api/compositors")).find());
+        try {
+            runtime.deploy("victim.jar", "truncated, not a jar".getBytes(StandardCharsets.UTF_8));
+            Pattern failed = Pattern.compile("\\{\"name\":\"test.compositor.victim\",\"kind\":\"bundle\"[^}]*}[^}]*\"state\":\"failed\"[^}]*"
+                    + "\"lastError\":\"deploy/victim.jar was replaced by a file that cannot be installed \\(it is not a valid jar");
+            RuntimeProcess.awaitCondition("the failed replacement listed with the file and the reason", TIMEOUT,
+                    () -> failed.matcher(body("/infinitemap/api/compositors")).find());
+            assertTrue(runtime.log().lines().anyMatch(l -> l.contains("deploy/victim.jar was not installed: it is not a valid jar (zip) file")
+                    && l.contains("test.compositor.victim")), "the log names the file, the reason and the bundle");
+
+            runtime.deploy("victim.jar", victim);
+            RuntimeProcess.awaitCondition("the good jar back on the map", TIMEOUT, () -> drawing.matcher(body("/infinitemap/api/compositors")).find()
+                    && !body("/infinitemap/api/compositors").contains("\"name\":\"test.compositor.victim\""));
+        } finally {
+            Files.delete(runtime.home.resolve("deploy/victim.jar"));
+        }
+        RuntimeProcess.awaitCondition("the victim gone with its bundle", TIMEOUT, () -> bundleState("test.compositor.victim") == null);
+    }
+
     /** The body of a public GET, for conditions polled in lambdas. */
     private static String body(String path) {
         try {
