@@ -1,16 +1,31 @@
 package dev.infinitemap.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +101,82 @@ class WritersIT {
             socket.abort();
             Files.deleteIfExists(file);
         }
+    }
+
+    /** Issue: a .cfg rewritten in place at 20 Hz was applied half-written (10 of 81 states were never on disk). */
+    @Test
+    void aConfigurationRewrittenInPlaceIsNeverAppliedHalfWritten() throws Exception {
+        Path cfg = runtime.home.resolve("deploy/dev.infinitemap.compositor.region.cfg");
+        String original = Files.readString(cfg);
+        // Each version draws width x height cells; a cut-off file (a short width, a missing
+        // height, no settings) draws a count no version has.
+        Set<Integer> valid = new HashSet<>();
+        List<String> versions = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            int width = 10 + i % 5;
+            int height = 5 + i % 3;
+            valid.add(width * height);
+            versions.add("originX = 5000\noriginY = 5000\nwidth = " + width + "\nheight = " + height + "\nbrick = region-stone.png\n");
+        }
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        Map<String, Boolean> cells = new ConcurrentHashMap<>();
+        WebSocket socket = regionCells(cells, seen);
+        try {
+            runtime.deploy(cfg.getFileName().toString(), versions.get(0).getBytes(StandardCharsets.UTF_8));
+            RuntimeProcess.awaitCondition("the first version drawn", TIMEOUT, () -> seen.contains(50));
+            long next = System.nanoTime();
+            for (String version : versions) {
+                Files.writeString(cfg, version, StandardCharsets.UTF_8); // in place: truncate, then write
+                next += 50_000_000L; // 20 Hz, as in the issue; paces the writer, synchronises nothing
+                java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+            }
+            int last = (10 + 79 % 5) * (5 + 79 % 3);
+            RuntimeProcess.awaitCondition("the last version drawn", TIMEOUT, () -> cells.size() == last);
+            Set<Integer> neverOnDisk = new HashSet<>(seen);
+            neverOnDisk.removeAll(valid);
+            assertTrue(neverOnDisk.isEmpty(), "region sizes of states never on disk: " + neverOnDisk + " (all: " + seen + ")");
+            assertFalse(runtime.log().contains("NumberFormatException"), "no half-written number was parsed");
+        } finally {
+            socket.abort();
+            runtime.deploy(cfg.getFileName().toString(), original.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Follows the cells at x, y 5000 to 5099 through the batch feed, and each count after a change. */
+    private static WebSocket regionCells(Map<String, Boolean> cells, Set<Integer> counts) throws Exception {
+        Pattern tile = Pattern.compile("\"(50\\d\\d),(50\\d\\d)\":\\{");
+        Pattern removed = Pattern.compile("\"removed\":\\[([^\\]]*)]");
+        Pattern key = Pattern.compile("\"(50\\d\\d),(50\\d\\d)\"");
+        StringBuilder partial = new StringBuilder();
+        return HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws?mode=batch"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            String message = partial.toString();
+                            partial.setLength(0);
+                            boolean touched = false;
+                            Matcher removals = removed.matcher(message);
+                            if (removals.find()) {
+                                Matcher k = key.matcher(removals.group(1));
+                                while (k.find()) {
+                                    touched |= cells.remove(k.group(1) + "," + k.group(2)) != null;
+                                }
+                            }
+                            Matcher t = tile.matcher(message);
+                            while (t.find()) {
+                                cells.put(t.group(1) + "," + t.group(2), true);
+                                touched = true;
+                            }
+                            if (touched) {
+                                counts.add(cells.size()); // 0: the region was drawn elsewhere, as no version says
+                            }
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
     }
 
     private static String get(String path) {

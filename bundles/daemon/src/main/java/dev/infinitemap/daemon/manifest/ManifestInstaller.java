@@ -25,6 +25,7 @@ import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
 import dev.infinitemap.daemon.delta.TileSet;
+import dev.infinitemap.daemon.deploy.StableRead;
 import dev.infinitemap.daemon.registry.CompositorLayer;
 import dev.infinitemap.daemon.registry.CompositorStates;
 

@@ -18,6 +18,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.daemon.delta.DaemonThreads;
+import dev.infinitemap.daemon.deploy.StableRead;
 
 /**
  * Closes the one gap in FileInstall for manifests: it reports a new file only once the file is

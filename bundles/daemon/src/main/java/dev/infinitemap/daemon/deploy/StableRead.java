@@ -1,4 +1,4 @@
-package dev.infinitemap.daemon.manifest;
+package dev.infinitemap.daemon.deploy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  * the file system's timestamp granularity of the read may have changed without its time
  * moving, so it is read a second time and kept only when both reads agree.
  */
-final class StableRead {
+public final class StableRead {
 
     /** How a read ended. */
-    enum Outcome {
+    public enum Outcome {
         /** {@link Result#bytes()} holds the file as it was on disk. */
         STABLE,
         /** The file changed during every try: read it again a moment later. */
@@ -37,8 +37,9 @@ final class StableRead {
      * @param modifiedMillis the file's modification time, for {@link Outcome#STABLE}
      * @param problem what is wrong, for {@link Outcome#TOO_BIG} and {@link Outcome#UNREADABLE}
      */
-    record Result(Outcome outcome, byte[] bytes, Stamp stamp, String problem) {
-        long modifiedMillis() {
+    public record Result(Outcome outcome, byte[] bytes, Stamp stamp, String problem) {
+        /** @return the file's modification time in milliseconds */
+        public long modifiedMillis() {
             return stamp.modifiedNanos() / 1_000_000L;
         }
     }
@@ -50,13 +51,13 @@ final class StableRead {
      * @param modifiedNanos its modification time
      * @param key its identity on the file system (the inode), or null
      */
-    record Stamp(long size, long modifiedNanos, Object key) {
+    public record Stamp(long size, long modifiedNanos, Object key) {
         static Stamp of(BasicFileAttributes attributes) {
             return new Stamp(attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS), attributes.fileKey());
         }
 
         /** @return the stamp of the file now, or null if it cannot be read */
-        static Stamp of(Path file) {
+        public static Stamp of(Path file) {
             try {
                 return of(Files.readAttributes(file, BasicFileAttributes.class));
             } catch (IOException e) {
@@ -65,8 +66,13 @@ final class StableRead {
         }
 
         /** @return whether the time is old enough that a change since would have moved it */
-        boolean settled() {
-            return modifiedNanos < System.currentTimeMillis() * 1_000_000L - TIMESTAMP_SLACK_NANOS;
+        public boolean settled() {
+            return settled(TIMESTAMP_SLACK_NANOS);
+        }
+
+        /** @return whether the file was last modified more than this long ago */
+        public boolean settled(long nanos) {
+            return modifiedNanos < System.currentTimeMillis() * 1_000_000L - nanos;
         }
     }
 
@@ -77,7 +83,12 @@ final class StableRead {
     private StableRead() {
     }
 
-    static Result of(Path file, long maxBytes) {
+    /**
+     * @param file the file
+     * @param maxBytes the largest file read; a larger one is {@link Outcome#TOO_BIG}
+     * @return the file as it was on disk, or why not
+     */
+    public static Result of(Path file, long maxBytes) {
         for (int attempt = 0; attempt < TRIES; attempt++) {
             try {
                 long start = System.currentTimeMillis() * 1_000_000L;
