@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,20 +34,10 @@ final class RowView {
 
     /** Connects a batch client of the feed that gives every message to this view as it arrives. */
     WebSocket connect(int port) throws Exception {
-        StringBuilder partial = new StringBuilder();
         return HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/infinitemap/ws?mode=batch"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            accept(partial.toString(), System.nanoTime());
-                            partial.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/infinitemap/ws?mode=batch"),
+                        new ViewerBenchmark.Listener(text -> accept(text, System.nanoTime())))
+                .get(10, TimeUnit.SECONDS);
     }
 
     /** Takes one feed message; only {@code manifest_update}s touching the row count. */

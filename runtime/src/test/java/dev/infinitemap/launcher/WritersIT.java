@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -147,36 +146,25 @@ class WritersIT {
         Pattern tile = Pattern.compile("\"(50\\d\\d),(50\\d\\d)\":\\{");
         Pattern removed = Pattern.compile("\"removed\":\\[([^\\]]*)]");
         Pattern key = Pattern.compile("\"(50\\d\\d),(50\\d\\d)\"");
-        StringBuilder partial = new StringBuilder();
         return HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws?mode=batch"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            String message = partial.toString();
-                            partial.setLength(0);
-                            boolean touched = false;
-                            Matcher removals = removed.matcher(message);
-                            if (removals.find()) {
-                                Matcher k = key.matcher(removals.group(1));
-                                while (k.find()) {
-                                    touched |= cells.remove(k.group(1) + "," + k.group(2)) != null;
-                                }
-                            }
-                            Matcher t = tile.matcher(message);
-                            while (t.find()) {
-                                cells.put(t.group(1) + "," + t.group(2), true);
-                                touched = true;
-                            }
-                            if (touched) {
-                                counts.add(cells.size()); // 0: the region was drawn elsewhere, as no version says
-                            }
+                .buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws?mode=batch"), new ViewerBenchmark.Listener(message -> {
+                    boolean touched = false;
+                    Matcher removals = removed.matcher(message);
+                    if (removals.find()) {
+                        Matcher k = key.matcher(removals.group(1));
+                        while (k.find()) {
+                            touched |= cells.remove(k.group(1) + "," + k.group(2)) != null;
                         }
-                        webSocket.request(1);
-                        return null;
                     }
-                }).get(10, TimeUnit.SECONDS);
+                    Matcher t = tile.matcher(message);
+                    while (t.find()) {
+                        cells.put(t.group(1) + "," + t.group(2), true);
+                        touched = true;
+                    }
+                    if (touched) {
+                        counts.add(cells.size()); // 0: the region was drawn elsewhere, as no version says
+                    }
+                })).get(10, TimeUnit.SECONDS);
     }
 
     private static String get(String path) {

@@ -13,6 +13,7 @@ import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -36,6 +37,7 @@ import dev.infinitemap.daemon.delta.DaemonThreads;
 public class ConfigFileGuard implements ArtifactInstaller {
 
     static final long QUIET_MILLIS = 15;
+    private static final String FILEINSTALL = "org.apache.felix.fileinstall";
 
     private final ServiceTracker<ArtifactInstaller, ArtifactInstaller> installers;
     private final Logger log;
@@ -46,7 +48,15 @@ public class ConfigFileGuard implements ArtifactInstaller {
     @Activate
     public ConfigFileGuard(BundleContext context, @Reference(service = LoggerFactory.class) Logger log) {
         this.log = log;
-        this.installers = new ServiceTracker<>(context, ArtifactInstaller.class, null);
+        // Only FileInstall's own: getting any other installer (this one included) would
+        // activate it from here, and this one is still being activated.
+        this.installers = new ServiceTracker<>(context, ArtifactInstaller.class, null) {
+            @Override
+            public ArtifactInstaller addingService(ServiceReference<ArtifactInstaller> reference) {
+                Bundle owner = reference.getBundle();
+                return owner != null && FILEINSTALL.equals(owner.getSymbolicName()) ? super.addingService(reference) : null;
+            }
+        };
         installers.open();
     }
 
@@ -64,12 +74,12 @@ public class ConfigFileGuard implements ArtifactInstaller {
 
     @Override
     public void install(File file) {
-        handOverWhenQuiet(file, true);
+        handOver(file, true);
     }
 
     @Override
     public void update(File file) {
-        handOverWhenQuiet(file, false);
+        handOver(file, false);
     }
 
     @Override
@@ -94,7 +104,12 @@ public class ConfigFileGuard implements ArtifactInstaller {
         }
     }
 
+    // On FileInstall's thread when the file is already still (at start, so the ready line comes
+    // after the configurations are in), else on this guard's own thread once it is.
     private void handOver(File file, boolean install) {
+        synchronized (this) {
+            cancel(file);
+        }
         StableRead.Stamp before = StableRead.Stamp.of(file.toPath());
         if (before == null) {
             return; // deleted: FileInstall calls uninstall
@@ -131,10 +146,9 @@ public class ConfigFileGuard implements ArtifactInstaller {
 
     /** @return FileInstall's own installer for this file, or null while FileInstall has none */
     private ArtifactInstaller fileInstallsOwn(File file) {
-        for (var entry : installers.getTracked().entrySet()) {
-            Bundle owner = entry.getKey().getBundle();
-            if (owner != null && "org.apache.felix.fileinstall".equals(owner.getSymbolicName()) && entry.getValue().canHandle(file)) {
-                return entry.getValue();
+        for (ArtifactInstaller installer : installers.getTracked().values()) {
+            if (installer.canHandle(file)) {
+                return installer;
             }
         }
         return null;

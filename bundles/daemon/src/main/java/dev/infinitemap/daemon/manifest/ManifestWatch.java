@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,6 +47,7 @@ public class ManifestWatch {
     private final ManifestInstaller installer;
     private final Logger log;
     private final File folder;
+    private final Bundle system;
     private final ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-manifest-watch"));
     // Only the poll thread touches it.
     private final Map<File, Pending> pending = new HashMap<>();
@@ -54,6 +56,7 @@ public class ManifestWatch {
     public ManifestWatch(BundleContext context, @Reference ManifestInstaller installer, @Reference(service = LoggerFactory.class) Logger log) {
         this.installer = installer;
         this.log = log;
+        this.system = context.getBundle(0);
         String dir = context.getProperty("felix.fileinstall.dir");
         this.folder = dir == null ? null : new File(dir);
         if (folder != null) {
@@ -67,6 +70,9 @@ public class ManifestWatch {
     }
 
     private void look() {
+        if (system.getState() != Bundle.ACTIVE) {
+            return; // FileInstall's first scan, at its start level, comes first
+        }
         try {
             File[] files = folder.listFiles();
             Set<File> present = new HashSet<>();

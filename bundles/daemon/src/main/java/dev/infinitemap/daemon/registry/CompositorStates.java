@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.UnaryOperator;
 
 import org.osgi.framework.Bundle;
@@ -167,7 +168,11 @@ public class CompositorStates implements CompositorRegistry, FrameworkListener {
             CompositorLayer next = queue.remove(0);
             give(next);
             log.info("{} takes the compositor name \"{}\", which {} left.", next.owner(), next.name(), layer.owner());
-            handOver.execute(next::granted);
+            try {
+                handOver.execute(next::granted);
+            } catch (RejectedExecutionException e) {
+                // the daemon is stopping: nothing more to draw
+            }
         }
     }
 
