@@ -158,6 +158,37 @@ class ManifestInstallerTest {
         }
     }
 
+    /** Issue: an empty file, and one cut after a decimal point, published an error at once. */
+    @Test
+    void aFileStillBeingWrittenGetsNoErrorAndIsAppliedWhenComplete() throws Exception {
+        Path file = deploy.resolve("growing.manifest.json");
+        Files.writeString(file, "", StandardCharsets.UTF_8);
+        Files.writeString(file, "{ \"90,90\": {\"brick\": \"g.png\", \"timestamp\": 1732400000.", StandardCharsets.UTF_8);
+        long written = System.nanoTime();
+        boolean[] failedSeen = { false };
+        // Completed well inside the 2 s: never listed as failed, and applied.
+        while (System.nanoTime() - written < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300)) {
+            failedSeen[0] |= registry.compositors().stream().anyMatch(c -> c.name().equals("growing") && c.lastError().isPresent());
+            Thread.sleep(5);
+        }
+        Files.writeString(file, "{ \"90,90\": {\"brick\": \"g.png\", \"timestamp\": 1732400000.5} }", StandardCharsets.UTF_8);
+        Await.until(() -> {
+            failedSeen[0] |= registry.compositors().stream().anyMatch(c -> c.name().equals("growing") && c.lastError().isPresent());
+            return map.tile(90, 90).isPresent();
+        });
+        assertThat(failedSeen[0]).as("no error while it was being written").isFalse();
+
+        // Left cut off: an error, but only once it has stayed so for 2 s.
+        Files.writeString(file, "{ \"90,90\": {\"brick\": \"h.png\", \"timestamp\": 17", StandardCharsets.UTF_8);
+        long cut = System.nanoTime();
+        Await.until(() -> registry.compositors().stream().anyMatch(c -> c.name().equals("growing")
+                && c.lastError().map(e -> e.contains("ends early") || e.contains("line 1")).orElse(false)));
+        assertThat(System.nanoTime() - cut).as("reported after the 2 s a writer gets").isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1900));
+        assertThat(map.tile(90, 90).orElseThrow().tile().brick()).as("the last good tiles stay").isEqualTo("g.png");
+        Files.delete(file);
+        Await.until(() -> map.tile(90, 90).isEmpty());
+    }
+
     private static boolean puts(List<MapChange> changes, String key) {
         return changes.stream().anyMatch(c -> c.put().stream().anyMatch(t -> t.tile().key().equals(key)));
     }

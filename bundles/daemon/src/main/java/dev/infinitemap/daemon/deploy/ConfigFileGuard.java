@@ -31,7 +31,10 @@ import dev.infinitemap.daemon.delta.DaemonThreads;
  * {@value #QUIET_MILLIS} ms (far longer than one write takes, and longer than the file
  * system's timestamp step, so a later write must move the time), hands it to FileInstall's own
  * installer, and hands it again if the file changed while that read it. The parsing, the
- * Config Admin update and the deletion stay FileInstall's.
+ * Config Admin update and the deletion stay FileInstall's. That installer reads the file
+ * itself, so a write that starts during its read (after 15 ms of stillness: rare, and never
+ * seen in the tests) can still give a half state, which then lasts until the next hand-over,
+ * 15 ms later; writing elsewhere and renaming into {@code deploy/} rules even that out.
  */
 @Component(property = Constants.SERVICE_RANKING + ":Integer=100")
 public class ConfigFileGuard implements ArtifactInstaller {
@@ -69,7 +72,8 @@ public class ConfigFileGuard implements ArtifactInstaller {
     @Override
     public boolean canHandle(File file) {
         String name = file.getName();
-        return (name.endsWith(".cfg") || name.endsWith(".config")) && fileInstallsOwn(file) != null;
+        // Not waiting for FileInstall's own installer to be there: a file FileInstall gave it once stays its.
+        return name.endsWith(".cfg") || name.endsWith(".config");
     }
 
     @Override
@@ -120,6 +124,7 @@ public class ConfigFileGuard implements ArtifactInstaller {
         }
         ArtifactInstaller own = fileInstallsOwn(file);
         if (own == null) {
+            handOverWhenQuiet(file, install); // FileInstall registers it once Config Admin is there
             return;
         }
         try {
