@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.UnaryOperator;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -82,11 +81,6 @@ public class CompositorStates implements CompositorRegistry, FrameworkListener {
     /** Sets what is known of the compositor from this source. */
     public void put(String key, CompositorInfo info) {
         states.put(key, info);
-    }
-
-    /** Changes an entry, if there is one. */
-    public void update(String key, UnaryOperator<CompositorInfo> change) {
-        states.computeIfPresent(key, (k, info) -> change.apply(info));
     }
 
     /** Forgets an entry. */
