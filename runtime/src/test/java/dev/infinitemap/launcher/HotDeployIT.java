@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -142,30 +143,49 @@ class HotDeployIT {
 
     /**
      * Issue: a corrupt jar over a good compositor said nothing in its entry. FileInstall 3.7.4
-     * uninstalls a bundle whose jar it can no longer read; the entry then says so, and why.
+     * uninstalls a bundle whose jar it can no longer read; the runtime puts the last good version
+     * back, and its entry says which file was not installed and why, until a good jar is back:
+     * the same version (FileInstall updates the bundle put back), or a new one (it replaces it).
      */
     @Test
-    void aCorruptJarReplacingACompositorIsListedWithTheFileAndTheReasonUntilAGoodJarIsBack() throws Exception {
+    void aCorruptJarReplacingACompositorKeepsTheOldVersionDrawingAndItsEntrySaysWhyUntilAGoodJarIsBack() throws Exception {
         Path region = runtime.home.resolve("deploy/dev.infinitemap.compositor.region-0.1.0-SNAPSHOT.jar");
-        byte[] victim = TestJars.rewritten(region, Map.of("Bundle-SymbolicName", "test.compositor.victim"),
-                "OSGI-INF/dev.infinitemap.compositor.region.RegionCompositor.xml",
-                xml -> xml.replace("name=\"infinitemap.compositor.name\" type=\"String\" value=\"region\"",
-                        "name=\"infinitemap.compositor.name\" type=\"String\" value=\"victim\""));
+        UnaryOperator<String> renamed = xml -> xml.replace("name=\"infinitemap.compositor.name\" type=\"String\" value=\"region\"",
+                "name=\"infinitemap.compositor.name\" type=\"String\" value=\"victim\"");
+        String component = "OSGI-INF/dev.infinitemap.compositor.region.RegionCompositor.xml";
+        byte[] victim = TestJars.rewritten(region, Map.of("Bundle-SymbolicName", "test.compositor.victim", "Bundle-Version", "1.0.0"), component, renamed);
+        byte[] fixed = TestJars.rewritten(region, Map.of("Bundle-SymbolicName", "test.compositor.victim", "Bundle-Version", "1.1.0"), component, renamed);
+        String entry = "\\{\"name\":\"victim\",\"kind\":\"bundle\",\"bundle\":\\{\"symbolicName\":\"test.compositor.victim\",\"version\":\"%s\"[^}]*}"
+                + "[^}]*\"tiles\":[1-9]\\d*,\"state\":\"active\"";
+        Pattern drawing = Pattern.compile(entry.formatted("1\\.0\\.0") + "[^}]*}");
+        Pattern keptWithReason = Pattern.compile(entry.formatted("1\\.0\\.0") + "[^}]*\"lastError\":\"deploy/victim.jar was replaced by a file that cannot be "
+                + "installed \\(it is not a valid jar \\(zip\\) file[^\"]*\\), so version 1.0.0 keeps running");
         runtime.deploy("victim.jar", victim);
-        Pattern drawing = Pattern.compile("\\{\"name\":\"victim\",\"kind\":\"bundle\"[^}]*}[^}]*\"tiles\":[1-9]\\d*,\"state\":\"active\"");
-        RuntimeProcess.awaitCondition("the victim compositor drawing", TIMEOUT, () -> drawing.matcher(body("/infinitemap/api/compositors")).find());
+        RuntimeProcess.awaitCondition("the victim compositor drawing", TIMEOUT, () -> drawing.matcher(body("/infinitemap/api/compositors")).find()
+                && !body("/infinitemap/api/compositors").contains("lastError\":\"deploy/victim.jar"));
         try {
             runtime.deploy("victim.jar", "truncated, not a jar".getBytes(StandardCharsets.UTF_8));
-            Pattern failed = Pattern.compile("\\{\"name\":\"test.compositor.victim\",\"kind\":\"bundle\"[^}]*}[^}]*\"state\":\"failed\"[^}]*"
-                    + "\"lastError\":\"deploy/victim.jar was replaced by a file that cannot be installed \\(it is not a valid jar");
-            RuntimeProcess.awaitCondition("the failed replacement listed with the file and the reason", TIMEOUT,
-                    () -> failed.matcher(body("/infinitemap/api/compositors")).find());
-            assertTrue(runtime.log().lines().anyMatch(l -> l.contains("deploy/victim.jar was not installed: it is not a valid jar (zip) file")
-                    && l.contains("test.compositor.victim")), "the log names the file, the reason and the bundle");
+            RuntimeProcess.awaitCondition("version 1.0.0 drawing again, its entry naming the file and the reason", TIMEOUT,
+                    () -> keptWithReason.matcher(body("/infinitemap/api/compositors")).find());
+            assertEquals("Active", bundleState("test.compositor.victim"));
+            RuntimeProcess.awaitCondition("the log naming the file, the reason and the bundle kept", TIMEOUT, () -> runtime.log().lines().anyMatch(l ->
+                    l.contains("deploy/victim.jar was not installed: it is not a valid jar (zip) file")
+                            && l.contains("test.compositor.victim 1.0.0 that it held before keeps running")));
 
             runtime.deploy("victim.jar", victim);
-            RuntimeProcess.awaitCondition("the good jar back on the map", TIMEOUT, () -> drawing.matcher(body("/infinitemap/api/compositors")).find()
-                    && !body("/infinitemap/api/compositors").contains("\"name\":\"test.compositor.victim\""));
+            RuntimeProcess.awaitCondition("the same good jar back, no error left", TIMEOUT,
+                    () -> drawing.matcher(body("/infinitemap/api/compositors")).find() && !body("/infinitemap/api/compositors").contains("lastError\":\"deploy/victim.jar"));
+
+            runtime.deploy("victim.jar", "corrupt again".getBytes(StandardCharsets.UTF_8));
+            RuntimeProcess.awaitCondition("kept again after a second corrupt copy", TIMEOUT, () -> keptWithReason.matcher(body("/infinitemap/api/compositors")).find());
+
+            runtime.deploy("victim.jar", fixed);
+            Pattern newVersion = Pattern.compile(entry.formatted("1\\.1\\.0") + "[^}]*}");
+            RuntimeProcess.awaitCondition("version 1.1.0 drawing alone, no error left", TIMEOUT, () -> {
+                String compositors = body("/infinitemap/api/compositors");
+                return newVersion.matcher(compositors).find() && compositors.split("\"name\":\"victim\"", -1).length == 2
+                        && !compositors.contains("lastError\":\"deploy/victim.jar");
+            });
         } finally {
             Files.delete(runtime.home.resolve("deploy/victim.jar"));
         }

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,6 +189,33 @@ class RuntimeLifecycleIT {
             assertTrue(compositors.contains("\"name\":\"clock\""), compositors);
             assertFalse(runtime.getAsAdmin("/system/console/bundles.json").body().contains("dev.infinitemap.compositor.spiral"),
                     "the deleted jar's bundle was uninstalled, not started again from the framework cache");
+            assertEquals(0, runtime.stop());
+        }
+    }
+
+    /** Issue: a corrupt jar over a good compositor. The version kept running stays so across restarts, and leaves with its file. */
+    @Test
+    void aCompositorKeptRunningOverACorruptJarStaysSoAfterARestartAndLeavesWhenItsFileIsDeleted() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir)) {
+            runtime.start();
+            Path spiral = runtime.home.resolve("deploy/dev.infinitemap.compositor.spiral-0.1.0-SNAPSHOT.jar");
+            Pattern kept = Pattern.compile("\\{\"name\":\"spiral\",\"kind\":\"bundle\"[^}]*}[^}]*\"tiles\":[1-9]\\d*,\"state\":\"active\"[^}]*"
+                    + "\"lastError\":\"deploy/" + spiral.getFileName() + " was replaced by a file that cannot be installed \\(it is not a valid jar");
+            runtime.deploy(spiral.getFileName().toString(), "not a jar any more".getBytes(StandardCharsets.UTF_8));
+            RuntimeProcess.awaitCondition("the spiral kept drawing, its entry saying why", Duration.ofSeconds(30),
+                    () -> kept.matcher(body(runtime, "/infinitemap/api/compositors")).find());
+            assertEquals(0, runtime.stop());
+
+            runtime.start();
+            RuntimeProcess.awaitCondition("the spiral still kept after a restart", Duration.ofSeconds(30),
+                    () -> kept.matcher(body(runtime, "/infinitemap/api/compositors")).find());
+            assertEquals(0, runtime.stop());
+
+            Files.delete(spiral);
+            runtime.start();
+            assertFalse(body(runtime, "/infinitemap/api/compositors").contains("\"name\":\"spiral\""));
+            assertFalse(runtime.getAsAdmin("/system/console/bundles.json").body().contains("dev.infinitemap.compositor.spiral"),
+                    "the bundle kept from its copy left with its file");
             assertEquals(0, runtime.stop());
         }
     }

@@ -2,6 +2,7 @@ package dev.infinitemap.daemon.deploy;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.jar.Attributes;
@@ -31,7 +32,7 @@ import org.osgi.service.log.LoggerFactory;
 public class DuplicateJarGuard implements ArtifactInstaller {
 
     /** A bundle's identity as its jar states it. */
-    private record Identity(String symbolicName, Version version) {
+    record Identity(String symbolicName, Version version) {
         static Optional<Identity> of(File jar) {
             try (JarFile file = new JarFile(jar)) {
                 Manifest manifest = file.getManifest();
@@ -96,12 +97,12 @@ public class DuplicateJarGuard implements ArtifactInstaller {
         if (identity.isEmpty()) {
             return Optional.empty();
         }
-        String location = file.toURI().normalize().toString();
+        Path path = file.toPath().toAbsolutePath().normalize();
         Optional<String> elsewhere = Optional.empty();
         for (Bundle bundle : context.getBundles()) {
             if (identity.get().is(bundle)) {
-                if (bundle.getLocation().equals(location)) {
-                    return Optional.empty(); // this file is the installed one
+                if (LastGoodJars.file(bundle.getLocation()).filter(path::equals).isPresent()) {
+                    return Optional.empty(); // this file is the installed one (or its last good copy)
                 }
                 elsewhere = Optional.of(describe(bundle.getLocation()));
             }
@@ -117,6 +118,7 @@ public class DuplicateJarGuard implements ArtifactInstaller {
     }
 
     private static String describe(String location) {
+        location = location.replace(LastGoodJars.RESTORED, "");
         int slash = location.lastIndexOf("/deploy/");
         return slash >= 0 ? location.substring(slash + 1) : location;
     }

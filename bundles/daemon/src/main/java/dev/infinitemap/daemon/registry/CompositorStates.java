@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,8 @@ import dev.infinitemap.daemon.delta.DaemonThreads;
 public class CompositorStates implements CompositorRegistry, FrameworkListener {
 
     private final Map<String, CompositorInfo> states = new ConcurrentHashMap<>();
+    // What a running bundle's entries must say besides their own state: its jar was not installed, say.
+    private final Map<Long, String> bundleNotes = new ConcurrentHashMap<>();
     private final Logger log;
     private final BundleContext context;
     // Guarded by itself; taken before any layer's own lock, never after.
@@ -75,7 +78,24 @@ public class CompositorStates implements CompositorRegistry, FrameworkListener {
 
     @Override
     public List<CompositorInfo> compositors() {
-        return states.values().stream().sorted(Comparator.comparing(CompositorInfo::name)).toList();
+        return states.values().stream().map(this::noted).sorted(Comparator.comparing(CompositorInfo::name)).toList();
+    }
+
+    private CompositorInfo noted(CompositorInfo info) {
+        String note = info.lastError().isPresent() ? null : info.bundle().map(bundle -> bundleNotes.get(bundle.id())).orElse(null);
+        return note == null ? info : info.with(info.state(), Optional.of(note));
+    }
+
+    /**
+     * Sets or clears (with null) what every entry of a bundle says as its last error while it has
+     * none of its own.
+     */
+    public void noteBundle(long bundleId, String note) {
+        if (note == null) {
+            bundleNotes.remove(bundleId);
+        } else {
+            bundleNotes.put(bundleId, note);
+        }
     }
 
     /** Sets what is known of the compositor from this source. */
@@ -90,6 +110,7 @@ public class CompositorStates implements CompositorRegistry, FrameworkListener {
 
     /** Forgets every entry of a bundle, when it is uninstalled. */
     public void removeBundle(long bundleId) {
+        bundleNotes.remove(bundleId);
         states.keySet().removeIf(key -> key.equals(unresolvedKey(bundleId)) || key.startsWith(unresolvedKey(bundleId) + ":"));
     }
 
