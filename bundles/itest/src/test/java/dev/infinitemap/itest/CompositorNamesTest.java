@@ -3,10 +3,6 @@ package dev.infinitemap.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -36,11 +32,11 @@ class CompositorNamesTest {
     @InjectService
     CompositorRegistry registry;
 
-    Path deploy;
+    DeployFolder deploy;
 
     @BeforeEach
     void deployFolder() throws IOException {
-        deploy = Files.createDirectories(Path.of(context.getProperty("felix.fileinstall.dir")));
+        deploy = DeployFolder.of(context);
     }
 
     /** Issue: cp a b; rm a (both naming the same compositor) ended with no tiles and a stale error. */
@@ -48,16 +44,16 @@ class CompositorNamesTest {
     void aManifestRenamedByCopyThenDeleteKeepsItsTilesUnderTheNewFile() throws Exception {
         String terrain = "{ \"compositor\": \"itest-terrain\", \"tiles\": { \"0,800\": {\"brick\": \"t.png\", \"timestamp\": 1},"
                 + " \"1,800\": {\"brick\": \"t.png\", \"timestamp\": 1} } }";
-        write("terrain-a.manifest.json", terrain);
+        deploy.write("terrain-a.manifest.json", terrain);
         Await.until(() -> map.tile(1, 800).isPresent());
 
-        write("terrain-b.manifest.json", terrain);
+        deploy.write("terrain-b.manifest.json", terrain);
         Await.until(() -> entries("itest-terrain").size() == 2);
         CompositorInfo copy = entry("itest-terrain", "terrain-b.manifest.json");
         assertThat(copy.state()).isEqualTo(CompositorInfo.State.FAILED);
         assertThat(copy.lastError()).hasValueSatisfying(e -> assertThat(e).contains("deploy/terrain-a.manifest.json"));
 
-        Files.delete(deploy.resolve("terrain-a.manifest.json"));
+        deploy.delete("terrain-a.manifest.json");
         Await.until(() -> entries("itest-terrain").size() == 1
                 && entry("itest-terrain", "terrain-b.manifest.json").state() == CompositorInfo.State.ACTIVE);
         CompositorInfo renamed = entry("itest-terrain", "terrain-b.manifest.json");
@@ -66,14 +62,14 @@ class CompositorNamesTest {
         Await.until(() -> map.tile(0, 800).isPresent() && map.tile(1, 800).isPresent());
         assertThat(map.tile(0, 800).orElseThrow().compositor()).isEqualTo("itest-terrain");
 
-        Files.delete(deploy.resolve("terrain-b.manifest.json"));
+        deploy.delete("terrain-b.manifest.json");
         Await.until(() -> map.tile(0, 800).isEmpty() && entries("itest-terrain").isEmpty());
     }
 
     /** Issue: a manifest named like a bundle's compositor hid the bundle, which drew nothing after the manifest left. */
     @Test
     void aBundleAndAManifestOfOneNameAreBothListedAndTheBundleDrawsWhenTheManifestLeaves() throws Exception {
-        write("itest-shared.manifest.json", "{ \"compositor\": \"itest-shared\", \"tiles\": { \"0,801\": {\"brick\": \"file.png\", \"timestamp\": 1} } }");
+        deploy.write("itest-shared.manifest.json", "{ \"compositor\": \"itest-shared\", \"tiles\": { \"0,801\": {\"brick\": \"file.png\", \"timestamp\": 1} } }");
         Await.until(() -> map.tile(0, 801).isPresent());
         ServiceRegistration<Compositor> bundle = register("itest-shared", canvas -> canvas.draw(List.of(new Tile(5, 801, "bundle.png", 1))));
         try {
@@ -83,7 +79,7 @@ class CompositorNamesTest {
             assertThat(waiting.lastError()).hasValueSatisfying(e -> assertThat(e).contains("deploy/itest-shared.manifest.json"));
             assertThat(map.tile(5, 801)).as("a waiting compositor draws nothing").isEmpty();
 
-            Files.delete(deploy.resolve("itest-shared.manifest.json"));
+            deploy.delete("itest-shared.manifest.json");
             Await.until(() -> map.tile(5, 801).isPresent() && map.tile(0, 801).isEmpty());
             CompositorInfo holder = entries("itest-shared").get(0);
             assertThat(holder.kind()).isEqualTo(CompositorInfo.Kind.BUNDLE);
@@ -96,19 +92,19 @@ class CompositorNamesTest {
 
     @Test
     void aManifestThatRenamesItsCompositorLeavesTheOldNameToTheNextClaimant() throws Exception {
-        write("itest-first.manifest.json", "{ \"compositor\": \"itest-old\", \"tiles\": { \"0,802\": {\"brick\": \"a.png\", \"timestamp\": 1} } }");
+        deploy.write("itest-first.manifest.json", "{ \"compositor\": \"itest-old\", \"tiles\": { \"0,802\": {\"brick\": \"a.png\", \"timestamp\": 1} } }");
         Await.until(() -> map.tile(0, 802).isPresent());
-        write("itest-second.manifest.json", "{ \"compositor\": \"itest-old\", \"tiles\": { \"1,802\": {\"brick\": \"b.png\", \"timestamp\": 1} } }");
+        deploy.write("itest-second.manifest.json", "{ \"compositor\": \"itest-old\", \"tiles\": { \"1,802\": {\"brick\": \"b.png\", \"timestamp\": 1} } }");
         Await.until(() -> entries("itest-old").size() == 2);
 
-        write("itest-first.manifest.json", "{ \"compositor\": \"itest-new\", \"tiles\": { \"0,802\": {\"brick\": \"a.png\", \"timestamp\": 1} } }");
+        deploy.write("itest-first.manifest.json", "{ \"compositor\": \"itest-new\", \"tiles\": { \"0,802\": {\"brick\": \"a.png\", \"timestamp\": 1} } }");
         Await.until(() -> map.tile(1, 802).isPresent() && map.tile(0, 802).map(t -> t.compositor().equals("itest-new")).orElse(false));
         assertThat(entries("itest-old")).singleElement().satisfies(c -> {
             assertThat(c.file()).contains("itest-second.manifest.json");
             assertThat(c.state()).isEqualTo(CompositorInfo.State.ACTIVE);
         });
-        Files.delete(deploy.resolve("itest-first.manifest.json"));
-        Files.delete(deploy.resolve("itest-second.manifest.json"));
+        deploy.delete("itest-first.manifest.json");
+        deploy.delete("itest-second.manifest.json");
         Await.until(() -> map.tile(0, 802).isEmpty() && map.tile(1, 802).isEmpty());
     }
 
@@ -126,9 +122,4 @@ class CompositorNamesTest {
         return context.registerService(Compositor.class, compositor, properties);
     }
 
-    private void write(String name, String json) throws IOException {
-        Path staging = deploy.resolveSibling(name + ".part");
-        Files.writeString(staging, json, StandardCharsets.UTF_8);
-        Files.move(staging, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 }

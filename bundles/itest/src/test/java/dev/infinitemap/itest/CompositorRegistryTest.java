@@ -2,10 +2,6 @@ package dev.infinitemap.itest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -30,8 +26,8 @@ class CompositorRegistryTest {
 
     @Test
     void aManifestIsListedWithItsFileTilesAndLastErrorUntilFixed() throws Exception {
-        Path deploy = Files.createDirectories(Path.of(context.getProperty("felix.fileinstall.dir")));
-        write(deploy, "listed.manifest.json", "{ \"layer\": 4, \"tiles\": { \"700,700\": {\"brick\": \"a.png\", \"timestamp\": 1},"
+        DeployFolder deploy = DeployFolder.of(context);
+        deploy.write("listed.manifest.json", "{ \"layer\": 4, \"tiles\": { \"700,700\": {\"brick\": \"a.png\", \"timestamp\": 1},"
                 + " \"701,700\": {\"brick\": \"a.png\", \"timestamp\": 1} } }");
         Await.until(() -> find("listed").map(i -> i.tiles() == 2).orElse(false));
         CompositorInfo listed = find("listed").orElseThrow();
@@ -41,16 +37,16 @@ class CompositorRegistryTest {
         assertThat(listed.state()).isEqualTo(State.ACTIVE);
         assertThat(listed.lastUpdate()).isPresent();
 
-        write(deploy, "listed.manifest.json", "{ \"layer\": 4, \"tiles\": { \"700,700\": {\"brick\": \"a.png\"} } }");
+        deploy.write("listed.manifest.json", "{ \"layer\": 4, \"tiles\": { \"700,700\": {\"brick\": \"a.png\"} } }");
         Await.until(() -> find("listed").map(i -> i.state() == State.FAILED).orElse(false));
         assertThat(find("listed").orElseThrow().lastError()).hasValueSatisfying(e -> assertThat(e).contains("has no timestamp"));
         assertThat(find("listed").orElseThrow().tiles()).as("the last good tiles stay").isEqualTo(2);
 
-        write(deploy, "listed.manifest.json", "{ \"layer\": 4, \"tiles\": { \"700,700\": {\"brick\": \"a.png\", \"timestamp\": 2} } }");
+        deploy.write("listed.manifest.json", "{ \"layer\": 4, \"tiles\": { \"700,700\": {\"brick\": \"a.png\", \"timestamp\": 2} } }");
         Await.until(() -> find("listed").map(i -> i.state() == State.ACTIVE && i.tiles() == 1).orElse(false));
         assertThat(find("listed").orElseThrow().lastError()).isEmpty();
 
-        Files.delete(deploy.resolve("listed.manifest.json"));
+        deploy.delete("listed.manifest.json");
         Await.until(() -> find("listed").isEmpty());
     }
 
@@ -107,9 +103,4 @@ class CompositorRegistryTest {
         Await.until(() -> registry.compositors().stream().noneMatch(i -> i.name().equals("itest.compositor.unresolvable")));
     }
 
-    private static void write(Path deploy, String name, String json) throws Exception {
-        Path staging = deploy.resolveSibling(name + ".part");
-        Files.writeString(staging, json, StandardCharsets.UTF_8);
-        Files.move(staging, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 }

@@ -3,10 +3,6 @@ package dev.infinitemap.itest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -47,11 +43,11 @@ class ConfigurationChangeTest {
     @InjectService
     ServiceComponentRuntime scr;
 
-    Path deploy;
+    DeployFolder deploy;
 
     @BeforeEach
     void deployFolder() throws IOException {
-        deploy = Files.createDirectories(Path.of(context.getProperty("felix.fileinstall.dir")));
+        deploy = DeployFolder.of(context);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,7 +62,7 @@ class ConfigurationChangeTest {
             throws Exception {
         String file = "config-" + row + ".manifest.json";
         try (RowWatch watch = new RowWatch(map, row)) {
-            write(file, "{ \"0," + row + "\": {\"brick\": \"kept.png\", \"timestamp\": 1} }");
+            deploy.write(file, "{ \"0," + row + "\": {\"brick\": \"kept.png\", \"timestamp\": 1} }");
             Await.until(() -> watch.size() == 1);
             long serviceId = mapServiceId();
             long revisionBefore = map.revision();
@@ -84,7 +80,7 @@ class ConfigurationChangeTest {
                 assertThat(map.tile(0, row)).as("the tile is still on the map").isPresent();
                 assertThat(map.tiles(-1000, row, 1000, row).tiles()).hasSize(tilesBefore);
 
-                write(file, "{ \"1," + row + "\": {\"brick\": \"after.png\", \"timestamp\": 2} }");
+                deploy.write(file, "{ \"1," + row + "\": {\"brick\": \"after.png\", \"timestamp\": 2} }");
                 Await.until(() -> watch.size() == 2);
                 List<MapChange> changes = watch.changes();
                 assertThat(changes.get(1).revision()).as("the next change continues the revision sequence")
@@ -97,7 +93,7 @@ class ConfigurationChangeTest {
             Await.until(() -> !configured(component, key, value));
             assertThat(mapServiceId()).as("deleting the configuration keeps the map too").isEqualTo(serviceId);
             assertThat(map.tile(1, row)).isPresent();
-            Files.delete(deploy.resolve(file));
+            deploy.delete(file);
             Await.until(() -> map.tile(1, row).isEmpty());
         }
     }
@@ -122,9 +118,4 @@ class ConfigurationChangeTest {
         return false;
     }
 
-    private void write(String name, String json) throws IOException {
-        Path staging = deploy.resolveSibling(name + ".part");
-        Files.writeString(staging, json, StandardCharsets.UTF_8);
-        Files.move(staging, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 }

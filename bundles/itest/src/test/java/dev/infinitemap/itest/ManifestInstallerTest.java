@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -40,24 +39,24 @@ class ManifestInstallerTest {
     @InjectService
     CompositorRegistry registry;
 
-    Path deploy;
+    DeployFolder deploy;
 
     @BeforeEach
     void deployFolder() throws IOException {
-        deploy = Files.createDirectories(Path.of(context.getProperty("felix.fileinstall.dir")));
+        deploy = DeployFolder.of(context);
     }
 
     @Test
     void addingEditingAndDeletingAManifestChangesExactlyItsCells() throws Exception {
         try (RowWatch row = new RowWatch(map, 10)) {
-            write("edits.manifest.json", "{ \"10,10\": {\"brick\": \"a.png\", \"timestamp\": 1},"
+            deploy.write("edits.manifest.json", "{ \"10,10\": {\"brick\": \"a.png\", \"timestamp\": 1},"
                     + " \"11,10\": {\"brick\": \"a.png\", \"timestamp\": 1}, \"12,10\": {\"brick\": \"a.png\", \"timestamp\": 1} }");
             // Listeners hear of a change just after it becomes visible: wait for the listener, not the map.
             Await.until(() -> puts(row.changes(), "12,10"));
             assertThat(map.tile(10, 10).orElseThrow().compositor()).isEqualTo("edits");
 
             int before = row.size();
-            write("edits.manifest.json", "{ \"10,10\": {\"brick\": \"a.png\", \"timestamp\": 1},"
+            deploy.write("edits.manifest.json", "{ \"10,10\": {\"brick\": \"a.png\", \"timestamp\": 1},"
                     + " \"11,10\": {\"brick\": \"b.png\", \"timestamp\": 1}, \"13,10\": {\"brick\": \"a.png\", \"timestamp\": 1} }");
             Await.until(() -> puts(row.changes(), "13,10"));
             List<MapChange> heard = row.changes();
@@ -68,36 +67,36 @@ class ManifestInstallerTest {
             assertThat(edit.removedCells()).containsExactly(CellKey.pack(12, 10));
             assertThat(map.tile(12, 10)).isEmpty();
 
-            Files.delete(deploy.resolve("edits.manifest.json"));
+            deploy.delete("edits.manifest.json");
             Await.until(() -> map.tile(10, 10).isEmpty() && map.tile(11, 10).isEmpty() && map.tile(13, 10).isEmpty());
         }
     }
 
     @Test
     void anInvalidVersionKeepsTheLastGoodTilesUntilTheFileIsFixed() throws Exception {
-        write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"layer\": 3, \"tiles\": { \"20,20\": {\"brick\": \"good.png\", \"timestamp\": 1} } }");
+        deploy.write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"layer\": 3, \"tiles\": { \"20,20\": {\"brick\": \"good.png\", \"timestamp\": 1} } }");
         Await.until(() -> map.tile(20, 20).isPresent());
 
         try (RowWatch row = new RowWatch(map, 20)) {
-            write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"tiles\": { \"20,20\": {\"brick\": \"../evil.png\", \"timestamp\": 1} } }");
+            deploy.write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"tiles\": { \"20,20\": {\"brick\": \"../evil.png\", \"timestamp\": 1} } }");
             Await.until(() -> registry.compositors().stream().anyMatch(c -> c.name().equals("keeper")
                     && c.lastError().map(e -> e.contains("../evil.png")).orElse(false)));
             assertThat(map.tile(20, 20).orElseThrow().tile().brick()).isEqualTo("good.png");
             assertThat(row.changes()).as("the invalid version changed nothing").isEmpty();
         }
 
-        write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"layer\": 3, \"tiles\": { \"20,20\": {\"brick\": \"fixed.png\", \"timestamp\": 2} } }");
+        deploy.write("keep.manifest.json", "{ \"compositor\": \"keeper\", \"layer\": 3, \"tiles\": { \"20,20\": {\"brick\": \"fixed.png\", \"timestamp\": 2} } }");
         Await.until(() -> map.tile(20, 20).orElseThrow().tile().brick().equals("fixed.png"));
         assertThat(map.tile(20, 20).orElseThrow().layer()).isEqualTo(3);
     }
 
     @Test
     void twoManifestsOnDifferentLayersComposeCellByCell() throws Exception {
-        write("low.manifest.json", "{ \"layer\": 1, \"tiles\": { \"30,30\": {\"brick\": \"low.png\", \"timestamp\": 5}, \"31,30\": {\"brick\": \"low.png\", \"timestamp\": 5} } }");
-        write("high.manifest.json", "{ \"layer\": 2, \"tiles\": { \"30,30\": {\"brick\": \"high.png\", \"timestamp\": 1} } }");
+        deploy.write("low.manifest.json", "{ \"layer\": 1, \"tiles\": { \"30,30\": {\"brick\": \"low.png\", \"timestamp\": 5}, \"31,30\": {\"brick\": \"low.png\", \"timestamp\": 5} } }");
+        deploy.write("high.manifest.json", "{ \"layer\": 2, \"tiles\": { \"30,30\": {\"brick\": \"high.png\", \"timestamp\": 1} } }");
         Await.until(() -> map.tile(30, 30).map(t -> t.tile().brick().equals("high.png")).orElse(false) && map.tile(31, 30).isPresent());
 
-        Files.delete(deploy.resolve("high.manifest.json"));
+        deploy.delete("high.manifest.json");
         Await.until(() -> map.tile(30, 30).map(t -> t.tile().brick().equals("low.png")).orElse(false));
     }
 
@@ -107,13 +106,13 @@ class ManifestInstallerTest {
         for (int i = 0; i < 200_000; i++) {
             big.append(i == 0 ? "" : ",").append('"').append(i % 1000).append(',').append(40_000 + i / 1000).append("\":{\"brick\":\"big.png\",\"timestamp\":1}");
         }
-        write("replaced.manifest.json", big.append('}').toString());
+        deploy.write("replaced.manifest.json", big.append('}').toString());
         // At once: the new version lands while FileInstall waits for the first to settle or while
         // the daemon reads it; either way only the new version may be left.
-        write("replaced.manifest.json", "{ \"5,39999\": {\"brick\": \"small.png\", \"timestamp\": 1} }");
+        deploy.write("replaced.manifest.json", "{ \"5,39999\": {\"brick\": \"small.png\", \"timestamp\": 1} }");
         Await.until(() -> map.tile(5, 39999).isPresent() && map.tile(0, 40_000).isEmpty() && map.tile(999, 40_199).isEmpty());
         assertThat(map.tiles(0, 40_000, 999, 40_199).tiles()).as("nothing of the big version is left").isEmpty();
-        Files.delete(deploy.resolve("replaced.manifest.json"));
+        deploy.delete("replaced.manifest.json");
         Await.until(() -> map.tile(5, 39999).isEmpty());
     }
 
@@ -125,16 +124,16 @@ class ManifestInstallerTest {
         limit.put("maxFileBytes", (long) fits.length());
         configuration.update(limit);
         try {
-            write("limit.manifest.json", fits);
+            deploy.write("limit.manifest.json", fits);
             Await.until(() -> map.tile(50, 50).isPresent());
-            write("limit.manifest.json", fits.replace("fits.png", "fits2.png"));
+            deploy.write("limit.manifest.json", fits.replace("fits.png", "fits2.png"));
             Await.until(() -> registry.compositors().stream().anyMatch(c -> c.name().equals("limit")
                     && c.lastError().map(e -> e.contains("over the limit of " + fits.length())).orElse(false)));
             assertThat(map.tile(50, 50).orElseThrow().tile().brick()).isEqualTo("fits.png");
         } finally {
             configuration.delete();
         }
-        Files.delete(deploy.resolve("limit.manifest.json"));
+        deploy.delete("limit.manifest.json");
         Await.until(() -> map.tile(50, 50).isEmpty());
     }
 
@@ -150,10 +149,10 @@ class ManifestInstallerTest {
             Dictionary<String, Object> limit = new Hashtable<>();
             limit.put("maxFileBytes", 1000L + round);
             configuration.update(limit);
-            write("race.manifest.json", "{ \"60,60\": {\"brick\": \"r" + round + ".png\", \"timestamp\": 1} }");
+            deploy.write("race.manifest.json", "{ \"60,60\": {\"brick\": \"r" + round + ".png\", \"timestamp\": 1} }");
             Await.until(() -> map.tile(60, 60).isPresent());
             configuration.delete();
-            Files.delete(deploy.resolve("race.manifest.json"));
+            deploy.delete("race.manifest.json");
             Await.until(() -> map.tile(60, 60).isEmpty());
         }
     }
@@ -194,10 +193,5 @@ class ManifestInstallerTest {
     }
 
     /** Written completely, then renamed into place, as FileInstall users are told to. */
-    private void write(String name, String json) throws IOException {
-        Path staging = deploy.resolveSibling(name + ".part");
-        Files.writeString(staging, json, StandardCharsets.UTF_8);
-        Files.move(staging, deploy.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
 
 }

@@ -2,6 +2,7 @@ package dev.infinitemap.daemon.compositor;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,15 +95,15 @@ public class CompositorTracker {
         int layerNumber = layer(reference.getProperty(LAYER));
         Bundle bundle = reference.getBundle();
         long serviceId = (Long) reference.getProperty(Constants.SERVICE_ID);
-        CompositorCanvas[] canvas = new CompositorCanvas[1];
+        // Granted the name later (its holder left): draw on the canvas, unless the service is gone by then.
         CompositorLayer layer = CompositorLayer.ofService(states, publisher, bundle, serviceId, compositorName, layerNumber,
-                () -> render(compositor, canvas[0], owner));
-        canvas[0] = new CompositorCanvas(layer, layerNumber);
-        canvases.put(reference, canvas[0]);
+                () -> Optional.ofNullable(canvases.get(reference)).ifPresent(canvas -> render(compositor, canvas, owner)));
+        CompositorCanvas canvas = new CompositorCanvas(layer, layerNumber);
+        canvases.put(reference, canvas);
         states.removeStopped(bundle.getBundleId(), compositorName);
         states.put(CompositorStates.serviceKey(bundle.getBundleId(), serviceId), layer.info());
         if (layer.claim()) {
-            render(compositor, canvas[0], owner);
+            render(compositor, canvas, owner);
         }
     }
 
