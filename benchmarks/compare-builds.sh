@@ -10,12 +10,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 port=${INFINITEMAP_HTTP_PORT:-18190}
 
-# Starts the runtime in $1 and prints the seconds its ready line reports; leaves its pid in $pid.
+# Starts the runtime in $1; sets $pid, and $ready to the seconds its ready line reports.
 launch() {
   INFINITEMAP_HTTP_PORT=$port INFINITEMAP_ADMIN_PASSWORD=benchmark "$1/bin/infinitemap" > "$1.out" 2>&1 < /dev/null &
   pid=$!
   for _ in $(seq 1 240); do grep -q "ready in" "$1.out" && break; sleep 0.25; done
-  grep -o "ready in [0-9.]* s" "$1.out" | awk '{print $3}'
+  ready=$(grep -o "ready in [0-9.]* s" "$1.out" | awk '{print $3}')
 }
 
 stop() {
@@ -33,8 +33,8 @@ measure() {
   local name=$1 dir=$work/$1
   rm -rf "$dir" && cp -r "$2" "$dir" && rm -rf "$dir/data"
   local cold warm before after
-  cold=$(launch "$dir"); stop
-  warm=$(launch "$dir")
+  launch "$dir"; cold=$ready; stop
+  launch "$dir"; warm=$ready
   sleep 10 # past the start's compilation
   before=$(cpu_ticks); sleep 30; after=$(cpu_ticks)
   stop

@@ -30,7 +30,8 @@ final class LastGoodJars {
     }
 
     /**
-     * Copies the jar the bundle was just installed or updated from, if it still holds that bundle.
+     * Copies the jar the bundle was just installed or updated from, if it still holds that bundle;
+     * else no copy is kept (an older one would put back an older version).
      *
      * @return whether a copy is kept
      */
@@ -50,9 +51,10 @@ final class LastGoodJars {
                 Files.move(copy, of(jar.get()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.delete(copy);
+                forget(jar.get());
             }
             return same;
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }

@@ -111,8 +111,8 @@ public class UnusableJarReporter implements ArtifactInstaller, SynchronousBundle
                 if (restored && event.getType() == BundleEvent.INSTALLED) {
                     return; // put back by restore() below; FileInstall installs only at the file's own location
                 }
-                // FileInstall read the file just now: copy it before it can change again.
-                copies.keep(bundle);
+                // Off FileInstall's thread (it installs the next file meanwhile); a copy is kept only of this very bundle.
+                execute(() -> copies.keep(bundle));
                 if (lost != null) {
                     // A good jar is back: FileInstall updated the copy put back, or installed a new version beside it.
                     forget(location, restored);
