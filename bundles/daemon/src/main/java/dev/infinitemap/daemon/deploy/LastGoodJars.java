@@ -59,6 +59,16 @@ final class LastGoodJars {
         }
     }
 
+    /** @return whether a copy of this file was taken after its last change (at a warm start: no need to copy it again) */
+    boolean upToDate(Path jar) {
+        try {
+            Path copy = of(jar);
+            return Files.size(copy) == Files.size(jar) && Files.getLastModifiedTime(copy).compareTo(Files.getLastModifiedTime(jar)) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** @return the kept copy of the bundle that this file held, if any */
     Optional<InputStream> open(Path jar) {
         try {

@@ -80,10 +80,11 @@ public class UnusableJarReporter implements ArtifactInstaller, SynchronousBundle
         String dir = context.getProperty("felix.fileinstall.dir");
         this.watched = dir == null ? Optional.empty() : Optional.of(Path.of(dir).toAbsolutePath().normalize());
         context.addBundleListener(this);
-        // Bundles installed before this started (every bundle of a warm start): copy them, off the start path.
+        // Bundles installed before this started (every bundle of a warm start): copy those not copied since their last change, off the start path.
         execute(() -> {
             for (Bundle bundle : context.getBundles()) {
-                if (fromDeploy(bundle).isPresent() && !LastGoodJars.restored(bundle)) {
+                Optional<Path> jar = fromDeploy(bundle);
+                if (jar.isPresent() && !LastGoodJars.restored(bundle) && !copies.upToDate(jar.get())) {
                     copies.keep(bundle);
                 }
             }
