@@ -129,6 +129,30 @@ final class RuntimeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The runtime's heap in use after a full collection, from the JDK's jcmd. */
+    long heapAfterGc() throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        new ProcessBuilder(jcmd, Long.toString(pid()), "GC.run").redirectErrorStream(true).start().waitFor();
+        Process info = new ProcessBuilder(jcmd, Long.toString(pid()), "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        info.waitFor();
+        java.util.regex.Matcher used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(out);
+        if (!used.find()) {
+            throw new IllegalStateException("jcmd GC.heap_info said: " + out);
+        }
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    /** The runtime's thread count, from /proc. */
+    long threads() {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid() + "/status")).stream().filter(l -> l.startsWith("Threads:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Sends SIGTERM and waits for the process to end. */
     int stop() throws InterruptedException {
         process.destroy();

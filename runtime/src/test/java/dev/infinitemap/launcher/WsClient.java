@@ -14,8 +14,14 @@ import java.util.function.Predicate;
 /** A JDK WebSocket client of the runtime's feed that records every text message and the close. */
 final class WsClient implements WebSocket.Listener, AutoCloseable {
 
+    // One client (one selector thread) for all stalled sockets: tests open hundreds.
+    private static final HttpClient STALLED = HttpClient.newHttpClient();
+
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    /** Every message received, also those {@link #next} dropped. */
+    final java.util.List<String> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
     final WebSocket socket;
 
@@ -28,7 +34,9 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-            messages.add(partial.toString());
+            String message = partial.toString();
+            messages.add(message);
+            received.add(message);
             partial.setLength(0);
         }
         webSocket.request(1);
@@ -37,6 +45,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closed.complete(statusCode);
         return null;
     }
@@ -48,6 +57,20 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
 
     void send(String text) throws Exception {
         socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+    }
+
+    void sendBinary(byte[] data) throws Exception {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A client that never reads: its socket buffers fill, then what the runtime queues for it. */
+    static WebSocket stalled(int port, String query) throws Exception {
+        return STALLED.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/infinitemap/ws" + query),
+                new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket webSocket) {
+                    }
+                }).get(10, TimeUnit.SECONDS);
     }
 
     /** The first message (dropping those before it) that matches, within the timeout. */

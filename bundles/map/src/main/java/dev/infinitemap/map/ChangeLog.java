@@ -10,38 +10,53 @@ import dev.infinitemap.api.map.MapChange;
 
 /**
  * The last changes of the map, so that a viewer that reconnects with its last revision can
- * catch up without a snapshot. Bounded: the oldest change goes when the log is full. Not
- * thread-safe: the owner serialises access.
+ * catch up without a snapshot. Bounded twice: by the number of changes and by the cells they
+ * hold together, so a compositor that changes many cells at a time cannot fill the heap; the
+ * oldest changes go first, and the latest change always stays. Not thread-safe: the owner
+ * serialises access.
  */
 final class ChangeLog {
 
     private int capacity;
+    private long maxCells;
+    private long cells;
     private final ArrayDeque<MapChange> changes;
 
-    ChangeLog(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("the change log must hold at least one change, not " + capacity);
-        }
-        this.capacity = capacity;
-        this.changes = new ArrayDeque<>(Math.min(capacity, 1 << 16));
+    ChangeLog(int capacity, long maxCells) {
+        this.changes = new ArrayDeque<>(Math.min(Math.max(capacity, 1), 1 << 16));
+        resize(capacity, maxCells);
     }
 
-    /** Keeps at most this many changes from now on; a smaller log drops its oldest at once. */
-    void resize(int newCapacity) {
-        if (newCapacity < 1) {
-            throw new IllegalArgumentException("the change log must hold at least one change, not " + newCapacity);
+    /** Keeps at most this many changes and cells from now on; a smaller log drops its oldest at once. */
+    void resize(int newCapacity, long newMaxCells) {
+        if (newCapacity < 1 || newMaxCells < 1) {
+            throw new IllegalArgumentException("the change log must hold at least one change and one cell, not " + newCapacity
+                    + " changes and " + newMaxCells + " cells");
         }
         capacity = newCapacity;
-        while (changes.size() > capacity) {
-            changes.removeFirst();
-        }
+        maxCells = newMaxCells;
+        trim();
     }
 
     void add(MapChange change) {
-        if (changes.size() == capacity) {
-            changes.removeFirst();
-        }
         changes.addLast(change);
+        cells += cells(change);
+        trim();
+    }
+
+    /** @return the cells the kept changes hold together */
+    long cells() {
+        return cells;
+    }
+
+    private void trim() {
+        while (changes.size() > capacity || (cells > maxCells && changes.size() > 1)) {
+            cells -= cells(changes.removeFirst());
+        }
+    }
+
+    private static long cells(MapChange change) {
+        return change.put().size() + change.removedCellCount();
     }
 
     /** @return the latest changes, at most {@code max}, oldest first */

@@ -51,6 +51,9 @@ public class MapService implements InfiniteMap, EventHandler {
     @interface Config {
         @AttributeDefinition(name = "Change log size", description = "How many of the latest changes a reconnecting viewer can catch up on without a snapshot (at least 10,000).", min = "10000")
         int changeLogSize() default 10_000;
+
+        @AttributeDefinition(name = "Change log cells", description = "How many changed cells the change log holds at most, whatever the number of changes (about 120 bytes of heap each); older changes go first, and a viewer asking for them gets a snapshot.", min = "10000")
+        long changeLogCells() default 1_000_000;
     }
 
     private final Logger log;
@@ -65,7 +68,7 @@ public class MapService implements InfiniteMap, EventHandler {
     @Activate
     public MapService(@Reference(service = LoggerFactory.class) Logger log, Config config) {
         this.log = log;
-        this.changeLog = new ChangeLog(logSize(config));
+        this.changeLog = new ChangeLog(logSize(config), logCells(config));
         this.applier = new Thread(this::applyLoop, "infinitemap-map-applier");
         applier.setDaemon(true);
         applier.start();
@@ -76,7 +79,7 @@ public class MapService implements InfiniteMap, EventHandler {
     void modified(Config config) {
         lock.writeLock().lock();
         try {
-            changeLog.resize(logSize(config));
+            changeLog.resize(logSize(config), logCells(config));
         } finally {
             lock.writeLock().unlock();
         }
@@ -84,6 +87,10 @@ public class MapService implements InfiniteMap, EventHandler {
 
     private static int logSize(Config config) {
         return Math.max(10_000, config.changeLogSize());
+    }
+
+    private static long logCells(Config config) {
+        return Math.max(10_000, config.changeLogCells());
     }
 
     @Deactivate

@@ -13,7 +13,7 @@ class ChangeLogTest {
 
     @Test
     void answersEveryChangeAfterARevisionItStillHolds() {
-        ChangeLog log = new ChangeLog(10);
+        ChangeLog log = new ChangeLog(10, 1_000);
         for (long r = 1; r <= 25; r++) {
             log.add(new MapChange(r, "test", List.of(), new long[0]));
         }
@@ -26,32 +26,63 @@ class ChangeLogTest {
 
     @Test
     void aResizedLogKeepsItsChangesAndDropsOnlyWhatNoLongerFits() {
-        ChangeLog log = new ChangeLog(10);
+        ChangeLog log = new ChangeLog(10, 1_000);
         for (long r = 1; r <= 8; r++) {
             log.add(new MapChange(r, "test", List.of(), new long[0]));
         }
-        log.resize(20);
+        log.resize(20, 1_000);
         assertEquals(8, log.since(0, 8).orElseThrow().size(), "growing loses nothing");
         for (long r = 9; r <= 18; r++) {
             log.add(new MapChange(r, "test", List.of(), new long[0]));
         }
         assertEquals(18, log.since(0, 18).orElseThrow().size(), "the bigger log holds more than the old capacity");
-        log.resize(5);
+        log.resize(5, 1_000);
         assertEquals(List.of(14L, 15L, 16L, 17L, 18L), log.since(13, 18).orElseThrow().stream().map(MapChange::revision).toList());
         assertTrue(log.since(12, 18).isEmpty());
     }
 
     @Test
+    void bigChangesAreBoundedByTheCellsTheyHoldAndTheLatestAlwaysStays() {
+        ChangeLog log = new ChangeLog(10_000, 1_000);
+        for (long r = 1; r <= 30; r++) {
+            log.add(change(r, 100)); // 100 cells each: only the latest 10 fit in 1,000 cells
+        }
+        assertEquals(1_000, log.cells());
+        assertEquals(List.of(21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L), log.since(20, 30).orElseThrow().stream().map(MapChange::revision).toList());
+        assertTrue(log.since(19, 30).isEmpty(), "older changes went for their cells: the caller needs a snapshot");
+
+        log.add(change(31, 5_000));
+        assertEquals(List.of(31L), log.since(30, 31).orElseThrow().stream().map(MapChange::revision).toList(), "a change over the bound stays alone");
+        assertEquals(5_000, log.cells());
+        log.add(change(32, 1));
+        assertEquals(1, log.cells(), "the big change goes as soon as a newer one is there");
+
+        log.resize(10_000, 10);
+        for (long r = 33; r <= 50; r++) {
+            log.add(change(r, 1));
+        }
+        assertEquals(10, log.cells(), "a smaller bound applies at once and from then on");
+    }
+
+    private static MapChange change(long revision, int cells) {
+        long[] removed = new long[cells];
+        for (int i = 0; i < cells; i++) {
+            removed[i] = i;
+        }
+        return new MapChange(revision, "test", List.of(), removed);
+    }
+
+    @Test
     void aNewMapCanBeCaughtUpFromRevisionZero() {
-        ChangeLog log = new ChangeLog(10);
+        ChangeLog log = new ChangeLog(10, 1_000);
         log.add(new MapChange(1, "test", List.of(), new long[0]));
         assertEquals(1, log.since(0, 1).orElseThrow().size());
-        assertEquals(List.of(), new ChangeLog(5).since(0, 0).orElseThrow());
+        assertEquals(List.of(), new ChangeLog(5, 1_000).since(0, 0).orElseThrow());
     }
 
     @Test
     void theLatestChangesAreTheNewestOnesOldestFirstAndNoMoreThanItHolds() {
-        ChangeLog log = new ChangeLog(10);
+        ChangeLog log = new ChangeLog(10, 1_000);
         assertEquals(List.of(), log.latest(5));
         for (long r = 101; r <= 103; r++) {
             log.add(new MapChange(r, "test", List.of(), new long[0]));

@@ -1,43 +1,70 @@
 package dev.infinitemap.web.socket;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
- * One WebSocket client: a bounded queue of outgoing messages with at most one send in flight,
- * so a slow client only ever fills its own queue. A client whose queue would overflow is told
- * it fell behind and gets a snapshot instead of the changes it missed. While it catches up
- * (after joining with {@code ?since=} or after falling behind), live changes are held and
- * those newer than the catch-up follow it, so it misses nothing and sees nothing twice.
- * Public only because Jetty calls its listener methods.
+ * One WebSocket client: a queue of outgoing messages bounded in messages and in characters,
+ * with at most one send in flight, so a slow client only ever fills its own queue. Long
+ * messages (snapshots) go out in fragments, so a client that does not read holds one fragment
+ * and a reference to the shared snapshot, not a copy of it. A client whose queue would overflow
+ * is told it fell behind and gets a snapshot instead of the changes it missed; one that
+ * overflows again before it has read that snapshot is closed with 1013. While it catches up
+ * (after joining with {@code ?since=} or after falling behind), live changes are held and those
+ * newer than the catch-up follow it, so it misses nothing and sees nothing twice. Public only
+ * because Jetty calls its listener methods.
  */
 public final class Client implements Session.Listener.AutoDemanding {
 
+    /** Characters per frame of a long message. */
+    static final int FRAGMENT_CHARS = 16 * 1024;
+
+    /** What one client may queue and send, fixed when it connects. */
+    record Limits(int messages, long chars, int messagesPerSecond) {
+    }
+
     private final MapFeed feed;
     private final boolean batch;
-    private final int limit;
+    private final Limits limits;
     private final Long since;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private final List<RenderedChange> held = new ArrayList<>();
     private volatile Session session;
     private volatile long lastHeard = System.nanoTime();
+    private volatile long waitingSince; // when the send in flight started; 0 when none is
+    private volatile ClientMessage.Camera camera; // the latest camera not yet passed on
+    private volatile long lastBeat; // when this client was last sent a heartbeat
+    private double allowance;
+    private long allowanceAt = System.nanoTime();
     private long lastRevision;
     private boolean catchingUp;
     private boolean heldOverflow;
+    private int heldCells;
+    private long queuedChars; // of queued live messages and the one being sent; snapshots count by themselves
+    private SharedSnapshot queuedSnapshot;
+    private SharedSnapshot sendingSnapshot;
+    private String current; // the message being sent, fragment by fragment
+    private int sentChars;
     private boolean sending;
     private boolean pumping;
+    private boolean closed;
+    private int closeStatus; // close with this once the queue is sent; 0: stay open
+    private String closeReason;
 
-    Client(MapFeed feed, boolean batch, int limit, Long since) {
+    Client(MapFeed feed, boolean batch, Limits limits, Long since) {
         this.feed = feed;
         this.batch = batch;
-        this.limit = limit;
+        this.limits = limits;
         this.since = since;
         this.catchingUp = since != null;
         this.lastRevision = since == null ? Long.MIN_VALUE : since;
+        this.allowance = 2.0 * limits.messagesPerSecond();
     }
 
     boolean isBatch() {
@@ -46,6 +73,16 @@ public final class Client implements Session.Listener.AutoDemanding {
 
     long lastHeardNanos() {
         return lastHeard;
+    }
+
+    /** @return when the send in flight started (System.nanoTime), or 0 when nothing waits for this client */
+    long waitingSinceNanos() {
+        return waitingSince;
+    }
+
+    String remote() {
+        Session current = session;
+        return current == null ? "a client" : String.valueOf(current.getRemoteSocketAddress());
     }
 
     @Override
@@ -57,28 +94,92 @@ public final class Client implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketText(String message) {
         lastHeard = System.nanoTime();
+        if (!withinRate()) {
+            return;
+        }
         feed.received(this, message);
     }
 
     @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        callback.succeed();
+        lastHeard = System.nanoTime();
+        if (withinRate()) {
+            send(MapFeed.error("binary messages are not understood; send JSON text messages"));
+        }
+    }
+
+    @Override
     public void onWebSocketClose(int statusCode, String reason) {
+        release();
         feed.leave(this);
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
+        release();
         feed.leave(this);
+    }
+
+    // A token bucket: the configured rate on average, twice that in a burst. A client over it is
+    // told why, then closed; what it sends meanwhile is dropped.
+    private boolean withinRate() {
+        int rate = limits.messagesPerSecond();
+        synchronized (this) {
+            if (closeStatus != 0 || closed) {
+                return false;
+            }
+            long now = System.nanoTime();
+            allowance = Math.min(2.0 * rate, allowance + (now - allowanceAt) * rate / 1e9);
+            allowanceAt = now;
+            if (allowance >= 1) {
+                allowance -= 1;
+                return true;
+            }
+        }
+        feed.overRate(this);
+        finish(MapFeed.error("more than " + rate + " messages a second from this client (clientMessagesPerSecond); closing the connection"),
+                1008, "too many messages");
+        return false;
+    }
+
+    /**
+     * Sends a heartbeat, unless one went out within the last second: a client that answers every
+     * heartbeat and a server that answers every heartbeat would otherwise bounce them forever.
+     */
+    void beat(String heartbeat, boolean answer) {
+        long now = System.nanoTime();
+        if (answer && now - lastBeat < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastBeat = now;
+        send(heartbeat);
+    }
+
+    /** Remembers the client's latest camera; the feed passes it on at a bounded rate. */
+    void camera(ClientMessage.Camera latest) {
+        camera = latest;
+    }
+
+    /** @return the latest camera not yet passed on, or null */
+    ClientMessage.Camera takeCamera() {
+        ClientMessage.Camera latest = camera;
+        if (latest != null) {
+            camera = null;
+        }
+        return latest;
     }
 
     /** Offers a live change: queued, held while catching up, or skipped when already covered. */
     void offer(RenderedChange change) {
         synchronized (this) {
-            if (change.revision() <= lastRevision) {
+            if (closed || change.revision() <= lastRevision) {
                 return;
             }
             if (catchingUp) {
-                if (held.size() < limit) {
+                if (heldCells + change.cellCount() <= limits.messages()) {
                     held.add(change);
+                    heldCells += change.cellCount();
                 } else {
                     heldOverflow = true;
                 }
@@ -92,26 +193,44 @@ public final class Client implements Session.Listener.AutoDemanding {
     /** Queues a message that is not a map change (heartbeat, camera, error reply). */
     void send(String message) {
         synchronized (this) {
-            if (queue.size() >= limit) {
+            if (closed || queue.size() >= limits.messages() || queuedChars + message.length() > limits.chars()) {
                 return; // a client this far behind gets a snapshot anyway; the notice can wait
             }
-            queue.add(message);
+            queueLive(message);
         }
         pump();
     }
 
-    /** Installs what the client missed: a list of changes, or a snapshot message at a revision. */
-    void caughtUp(List<RenderedChange> changes, String snapshot, long snapshotRevision) {
+    /** @return whether these changes, sent one by one, fit in this client's queue */
+    boolean fits(List<RenderedChange> changes) {
+        long messages = 0;
+        long chars = 0;
+        for (RenderedChange change : changes) {
+            messages += batch ? 1 : change.cellCount();
+            chars += change.chars(batch);
+        }
+        return messages <= limits.messages() && chars <= limits.chars();
+    }
+
+    /**
+     * Installs what the client missed: a snapshot (or null) and the changes after it, then the
+     * live changes held meanwhile.
+     */
+    void caughtUp(SharedSnapshot snapshot, List<RenderedChange> changes) {
         boolean again;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             if (snapshot != null) {
-                queue.add(snapshot);
-                lastRevision = snapshotRevision;
-            } else {
-                for (RenderedChange change : changes) {
-                    if (change.revision() > lastRevision) {
-                        add(change);
-                    }
+                snapshot.hold();
+                queuedSnapshot = snapshot;
+                queue.add(snapshot.message());
+                lastRevision = snapshot.revision();
+            }
+            for (RenderedChange change : changes) {
+                if (change.revision() > lastRevision) {
+                    add(change);
                 }
             }
             // Changes that came meanwhile follow, unless too many came: then another snapshot.
@@ -120,8 +239,8 @@ public final class Client implements Session.Listener.AutoDemanding {
             if (!again) {
                 catchingUp = false;
                 for (RenderedChange change : held) {
-                    if (catchingUp) {
-                        break; // one of them overflowed the queue: enqueue asked for a snapshot
+                    if (catchingUp || closeStatus != 0) {
+                        break; // one of them overflowed the queue: enqueue decided what follows
                     }
                     if (change.revision() > lastRevision) {
                         enqueue(change);
@@ -129,6 +248,7 @@ public final class Client implements Session.Listener.AutoDemanding {
                 }
             }
             held.clear();
+            heldCells = 0;
         }
         if (again) {
             feed.catchUp(this, null);
@@ -136,43 +256,124 @@ public final class Client implements Session.Listener.AutoDemanding {
         pump();
     }
 
-    /** Closes the connection with a WebSocket status code and a reason. */
+    /** Closes the connection now with a WebSocket status code and a reason, dropping what waits. */
     void close(int status, String reason) {
+        release();
         Session current = session;
         if (current != null && current.isOpen()) {
             current.close(status, reason, Callback.NOOP);
+            feed.disconnectLater(current);
         }
+    }
+
+    // Sends one last message after what is queued, then closes.
+    private void finish(String last, int status, String reason) {
+        synchronized (this) {
+            if (closed || closeStatus != 0) {
+                return;
+            }
+            clearQueue();
+            queueLive(last);
+            closeStatus = status;
+            closeReason = reason;
+        }
+        pump();
     }
 
     // Holds the lock. Queues a change, or falls behind when it would overflow the queue.
     private void enqueue(RenderedChange change) {
-        int size = batch ? 1 : change.cellCount();
-        if (queue.size() + size > limit) {
-            queue.clear();
-            queue.add("{\"type\":\"resync\",\"message\":\"this client fell behind by more than " + limit
-                    + " messages; a snapshot of the map follows\"}");
-            catchingUp = true;
-            feed.catchUp(this, null);
+        int messages = batch ? 1 : change.cellCount();
+        if (queue.size() + messages > limits.messages() || queuedChars + change.chars(batch) > limits.chars()) {
+            fallBehind();
             return;
         }
         add(change);
     }
 
+    // Holds the lock. A client that has not even read the snapshot it was given is not sent another.
+    private void fallBehind() {
+        clearQueue();
+        if (sendingSnapshot != null) {
+            queueLive(MapFeed.error("this client reads too slowly: it fell behind again before it had read its snapshot"));
+            closeStatus = 1013;
+            closeReason = "reads too slowly; try again later";
+            feed.tooSlow(this);
+            return;
+        }
+        queueLive("{\"type\":\"resync\",\"message\":\"this client fell behind by more than " + limits.messages() + " messages or "
+                + limits.chars() / 1024 + " KiB; a snapshot of the map follows\"}");
+        catchingUp = true;
+        feed.catchUp(this, null);
+    }
+
+    // Holds the lock.
     private void add(RenderedChange change) {
         lastRevision = change.revision();
         if (batch) {
-            queue.add(change.batchMessage());
+            queueLive(change.batchMessage());
         } else {
             for (String message : change.cellMessages()) {
-                queue.add(message);
+                queueLive(message);
             }
         }
     }
 
+    // Holds the lock.
+    private void queueLive(String message) {
+        queue.add(message);
+        charge(message.length());
+    }
+
+    // Holds the lock. Drops what waits, except the message being sent: a fragmented message must end.
+    private void clearQueue() {
+        for (String message : queue) {
+            if (queuedSnapshot == null || message != queuedSnapshot.message()) {
+                charge(-message.length());
+            }
+        }
+        queue.clear();
+        if (queuedSnapshot != null) {
+            queuedSnapshot.release();
+            queuedSnapshot = null;
+        }
+    }
+
+    private void charge(long chars) {
+        queuedChars += chars;
+        feed.buffered(chars);
+    }
+
+    private void release() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            clearQueue();
+            finishCurrent();
+            held.clear();
+            waitingSince = 0;
+        }
+    }
+
+    // Holds the lock. The message being sent is done (or dropped): it no longer counts.
+    private void finishCurrent() {
+        if (current == null) {
+            return;
+        }
+        if (sendingSnapshot != null) {
+            sendingSnapshot.release();
+            sendingSnapshot = null;
+        } else {
+            charge(-current.length());
+        }
+        current = null;
+    }
+
     // One send in flight; a send that completes at once continues this loop instead of recursing.
     private void pump() {
-        Session current = session;
-        if (current == null) {
+        Session open = session;
+        if (open == null) {
             return;
         }
         synchronized (this) {
@@ -182,22 +383,61 @@ public final class Client implements Session.Listener.AutoDemanding {
             pumping = true;
         }
         while (true) {
-            String next;
+            String text;
+            boolean whole;
+            boolean last;
+            int status = 0;
             synchronized (this) {
-                if (sending || queue.isEmpty()) {
+                if (closed || sending || (current == null && queue.isEmpty())) {
                     pumping = false;
-                    return;
+                    if (!closed && !sending && closeStatus != 0) {
+                        status = closeStatus;
+                    } else {
+                        return;
+                    }
+                    text = null;
+                    whole = last = false;
+                } else {
+                    if (current == null) {
+                        current = queue.poll();
+                        sentChars = 0;
+                        if (queuedSnapshot != null && current == queuedSnapshot.message()) {
+                            sendingSnapshot = queuedSnapshot;
+                            queuedSnapshot = null;
+                        }
+                    }
+                    int end = Math.min(current.length(), sentChars + FRAGMENT_CHARS);
+                    if (end < current.length() && Character.isHighSurrogate(current.charAt(end - 1))) {
+                        end--; // a fragment is encoded on its own: never split a surrogate pair
+                    }
+                    whole = sentChars == 0 && end == current.length();
+                    text = whole ? current : current.substring(sentChars, end);
+                    last = end == current.length();
+                    sentChars = end;
+                    sending = true;
+                    waitingSince = System.nanoTime();
                 }
-                sending = true;
-                next = queue.poll();
             }
-            current.sendText(next, Callback.from(this::sent, this::failed));
+            if (status != 0) {
+                close(status, closeReason);
+                return;
+            }
+            Callback done = Callback.from(() -> sent(last), this::failed);
+            if (whole) {
+                open.sendText(text, done);
+            } else {
+                open.sendPartialText(text, last, done);
+            }
         }
     }
 
-    private void sent() {
+    private void sent(boolean last) {
         synchronized (this) {
             sending = false;
+            waitingSince = 0;
+            if (last && !closed) {
+                finishCurrent();
+            }
         }
         pump();
     }
@@ -205,9 +445,14 @@ public final class Client implements Session.Listener.AutoDemanding {
     private void failed(Throwable cause) {
         synchronized (this) {
             sending = false;
-            queue.clear();
         }
         close(1011, "send failed");
         feed.leave(this);
+    }
+
+    /** @return for a log line: how long this client has not read, in seconds */
+    long secondsWaiting(long now) {
+        long since = waitingSince;
+        return since == 0 ? 0 : TimeUnit.NANOSECONDS.toSeconds(now - since);
     }
 }

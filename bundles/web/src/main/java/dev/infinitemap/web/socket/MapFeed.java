@@ -1,20 +1,25 @@
 package dev.infinitemap.web.socket;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
+import org.eclipse.jetty.websocket.api.Session;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,7 +37,13 @@ import dev.infinitemap.web.Json;
  * Fans map changes out to every WebSocket client. The map's listener only queues a change; one
  * fan-out thread renders it once per form and offers it to each client's own bounded queue, so
  * neither the map nor other clients ever wait for a slow client. Catching a client up (its
- * {@code ?since=} backlog or a snapshot) runs on a thread of its own.
+ * {@code ?since=} backlog or a snapshot) runs on a thread of its own; a snapshot is rendered
+ * once and shared by every client that needs one, followed by the changes made since it.
+ * <p>
+ * Memory is bounded: each client's queue by {@code clientBufferBytes}, everything waiting for
+ * all clients by {@code allClientsBufferBytes} (over it, the clients that have waited longest
+ * for a read are closed with 1013), the number of clients by {@code maxClients}. Cameras are
+ * passed on at most {@code cameraUpdatesPerSecond} per sender, the latest winning.
  */
 @Component(service = MapFeed.class, configurationPid = MapFeed.PID)
 @Designate(ocd = SocketConfig.class)
@@ -40,16 +51,28 @@ public class MapFeed {
 
     static final String PID = "dev.infinitemap.web.socket";
 
+    /** A client that has not taken a fragment for this long is not reading. */
+    static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final InfiniteMap map;
     private final Logger log;
     private volatile SocketConfig config;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final LinkedBlockingQueue<MapChange> changes = new LinkedBlockingQueue<>();
+    private final AtomicLong buffered = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong overRate = new AtomicLong();
+    private final AtomicLong tooSlow = new AtomicLong();
     private final Thread fanOut;
-    private final ExecutorService catchUps;
-    private final ScheduledExecutorService heartbeats;
+    private final ThreadPoolExecutor catchUps;
+    private final ScheduledExecutorService timers;
     private final AutoCloseable subscription;
     private ScheduledFuture<?> heartbeat;
+    private ScheduledFuture<?> cameras;
+    // Catch-up thread only: the last snapshot while any client holds it, and the changes rendered
+    // for the current run of catch-ups, so that clients catching up together share them.
+    private WeakReference<SharedSnapshot> lastSnapshot = new WeakReference<>(null);
+    private final Map<Long, RenderedChange> rendered = new HashMap<>();
 
     @Activate
     public MapFeed(@Reference InfiniteMap map, @Reference(service = LoggerFactory.class) Logger log, SocketConfig config) {
@@ -59,36 +82,40 @@ public class MapFeed {
         this.fanOut = new Thread(this::fanOutLoop, "infinitemap-ws-fan-out");
         fanOut.setDaemon(true);
         fanOut.start();
-        this.catchUps = Executors.newSingleThreadExecutor(named("infinitemap-ws-catch-up"));
-        this.heartbeats = Executors.newSingleThreadScheduledExecutor(named("infinitemap-ws-heartbeat"));
-        scheduleHeartbeat();
+        this.catchUps = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), named("infinitemap-ws-catch-up"));
+        this.timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(named("infinitemap-ws-timers"));
+        schedule();
+        timers.scheduleWithFixedDelay(this::reportRefusals, 10, 10, TimeUnit.SECONDS);
         this.subscription = map.subscribe(changes::add);
     }
 
     // Connected clients are the feed's state: a new configuration applies to them (timing,
-    // origins) or to the next connections (queue limit) and never closes them.
+    // origins, budget) or to the next connections (their limits) and never closes them.
     @Modified
     void modified(SocketConfig newConfig) {
-        int before = config.heartbeatSeconds();
+        SocketConfig before = config;
         config = newConfig;
-        if (newConfig.heartbeatSeconds() != before) {
-            scheduleHeartbeat();
+        if (newConfig.heartbeatSeconds() != before.heartbeatSeconds() || newConfig.cameraUpdatesPerSecond() != before.cameraUpdatesPerSecond()) {
+            schedule();
         }
     }
 
-    private synchronized void scheduleHeartbeat() {
+    private synchronized void schedule() {
         if (heartbeat != null) {
             heartbeat.cancel(false);
+            cameras.cancel(false);
         }
         int seconds = config.heartbeatSeconds();
-        heartbeat = heartbeats.scheduleAtFixedRate(this::heartbeat, seconds, seconds, TimeUnit.SECONDS);
+        heartbeat = timers.scheduleAtFixedRate(this::heartbeat, seconds, seconds, TimeUnit.SECONDS);
+        long period = TimeUnit.SECONDS.toMicros(1) / Math.max(1, Math.min(1000, config.cameraUpdatesPerSecond()));
+        cameras = timers.scheduleAtFixedRate(this::passCamerasOn, period, period, TimeUnit.MICROSECONDS);
     }
 
     @Deactivate
     void deactivate() throws Exception {
         subscription.close();
         fanOut.interrupt();
-        heartbeats.shutdownNow();
+        timers.shutdownNow();
         catchUps.shutdownNow();
         for (Client client : clients) {
             client.close(1001, "the server is going away");
@@ -96,9 +123,18 @@ public class MapFeed {
         clients.clear();
     }
 
-    /** A new client: live from now, or first everything after revision {@code since}. */
-    Client newClient(boolean batch, Long since) {
-        return new Client(this, batch, config.clientQueueLimit(), since);
+    /**
+     * A new client, live from now or first everything after revision {@code since}; or, when
+     * the feed has its maximum of clients, the reason to refuse it.
+     */
+    Object newClient(boolean batch, Long since) {
+        SocketConfig current = config;
+        if (clients.size() >= current.maxClients()) {
+            refused.incrementAndGet();
+            return "the server has its maximum of " + current.maxClients() + " clients (maxClients); try again later";
+        }
+        Client.Limits limits = new Client.Limits(current.clientQueueLimit(), current.clientBufferBytes(), current.clientMessagesPerSecond());
+        return new Client(this, batch, limits, since);
     }
 
     /**
@@ -137,38 +173,115 @@ public class MapFeed {
         clients.remove(client);
     }
 
+    /** Characters queued (positive) or sent or dropped (negative) for some client. */
+    void buffered(long chars) {
+        buffered.addAndGet(chars);
+    }
+
+    /** @return characters waiting for all clients together, shared snapshots counted once */
+    long bufferedChars() {
+        return buffered.get();
+    }
+
+    int clientCount() {
+        return clients.size();
+    }
+
+    void overRate(Client client) {
+        overRate.incrementAndGet();
+    }
+
+    void tooSlow(Client client) {
+        tooSlow.incrementAndGet();
+    }
+
+    /** Drops the connection of a closed client that does not answer the close, so its socket goes too. */
+    void disconnectLater(Session session) {
+        try {
+            timers.schedule(() -> {
+                if (session.isOpen()) {
+                    session.disconnect();
+                }
+            }, 5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            session.disconnect(); // shutting down
+        }
+    }
+
     /** Sends the client what it missed after {@code since}, or a snapshot when since is null or too old. */
     void catchUp(Client client, Long since) {
         catchUps.execute(() -> {
             try {
                 Optional<List<MapChange>> backlog = since == null ? Optional.empty() : map.changesSince(since);
-                if (backlog.isPresent() && messages(backlog.get(), client.isBatch()) <= config.clientQueueLimit()) {
-                    List<RenderedChange> rendered = new ArrayList<>(backlog.get().size());
-                    backlog.get().forEach(change -> rendered.add(new RenderedChange(change)));
-                    client.caughtUp(rendered, null, 0);
+                List<RenderedChange> changes = backlog.map(this::render).filter(client::fits).orElse(null);
+                if (changes != null) {
+                    client.caughtUp(null, changes);
                 } else {
-                    InfiniteMap.Snapshot snapshot = map.snapshot();
-                    StringBuilder out = new StringBuilder(64 + snapshot.tiles().size() * 64).append("{\"type\":\"snapshot\",\"revision\":")
-                            .append(snapshot.revision()).append(",\"tiles\":{");
-                    client.caughtUp(null, Json.tiles(out, snapshot.tiles(), false).append("}}").toString(), snapshot.revision());
+                    SharedSnapshot snapshot = lastSnapshot.get();
+                    List<RenderedChange> bridge = snapshot == null ? null
+                            : map.changesSince(snapshot.revision()).map(this::render).filter(client::fits).orElse(null);
+                    if (bridge == null) {
+                        snapshot = snapshot();
+                        bridge = List.of();
+                    }
+                    client.caughtUp(snapshot, bridge);
                 }
-            } catch (RuntimeException e) {
-                log.error("Could not catch up a WebSocket client: {}", e.toString(), e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                log.error("Could not catch up WebSocket client {}: {}", client.remote(), e.toString(), e);
                 client.close(1011, "could not catch up");
+            } finally {
+                if (catchUps.getQueue().isEmpty() || rendered.size() > 20_000) {
+                    rendered.clear();
+                }
             }
+            enforceBudget();
         });
     }
 
-    /** Handles a message from a client: a heartbeat, a camera to broadcast, or an error reply. */
+    private SharedSnapshot snapshot() {
+        rendered.clear();
+        InfiniteMap.Snapshot snapshot = map.snapshot();
+        StringBuilder out = new StringBuilder(64 + snapshot.tiles().size() * 64).append("{\"type\":\"snapshot\",\"revision\":")
+                .append(snapshot.revision()).append(",\"tiles\":{");
+        SharedSnapshot shared = new SharedSnapshot(snapshot.revision(), Json.tiles(out, snapshot.tiles(), false).append("}}").toString(), buffered);
+        lastSnapshot = new WeakReference<>(shared);
+        return shared;
+    }
+
+    private List<RenderedChange> render(List<MapChange> backlog) {
+        List<RenderedChange> result = new ArrayList<>(backlog.size());
+        for (MapChange change : backlog) {
+            result.add(rendered.computeIfAbsent(change.revision(), revision -> new RenderedChange(change)));
+        }
+        return result;
+    }
+
+    /** Handles a message from a client: a heartbeat to answer, a camera to pass on, or an error reply. */
     void received(Client from, String text) {
         ClientMessage message;
         try {
             message = ClientMessage.parse(text);
         } catch (IOException | IllegalArgumentException e) {
-            from.send("{\"type\":\"error\",\"message\":" + Json.quote(e.getMessage()) + "}");
+            from.send(error(e.getMessage()));
             return;
         }
         if (message instanceof ClientMessage.Camera camera) {
+            from.camera(camera);
+        } else if (message instanceof ClientMessage.Heartbeat) {
+            from.beat(heartbeatMessage(), true);
+        }
+    }
+
+    static String error(String message) {
+        return "{\"type\":\"error\",\"message\":" + Json.quote(message) + "}";
+    }
+
+    private void passCamerasOn() {
+        for (Client from : clients) {
+            ClientMessage.Camera camera = from.takeCamera();
+            if (camera == null) {
+                continue;
+            }
             String broadcast = "{\"type\":\"camera_update\",\"x\":" + Json.number(camera.x()) + ",\"y\":" + Json.number(camera.y())
                     + ",\"zoom\":" + Json.number(camera.zoom()) + ",\"timestamp\":" + Json.number(System.currentTimeMillis() / 1000.0) + "}";
             for (Client client : clients) {
@@ -177,6 +290,7 @@ public class MapFeed {
                 }
             }
         }
+        enforceBudget();
     }
 
     private void fanOutLoop() {
@@ -192,33 +306,100 @@ public class MapFeed {
                 try {
                     client.offer(rendered);
                 } catch (RuntimeException e) {
-                    log.error("Could not queue revision {} for a WebSocket client: {}", change.revision(), e.toString(), e);
+                    log.error("Could not queue revision {} for WebSocket client {}: {}", change.revision(), client.remote(), e.toString(), e);
                 }
             }
+            enforceBudget();
         }
+    }
+
+    /**
+     * Over the budget for all clients, closes those that have waited longest for a read, and at
+     * least {@link #STALLED_NANOS}, until what waits is back under nine tenths of it: they are
+     * the ones holding the memory, and clients that read are never among them. Runs after each
+     * change and with every camera tick (20 times a second), so a stalled client is found within
+     * a second and a little more.
+     */
+    private void enforceBudget() {
+        long budget = budgetChars();
+        if (buffered.get() <= budget) {
+            return;
+        }
+        synchronized (buffered) {
+            long before = buffered.get();
+            if (before <= budget) {
+                return;
+            }
+            long now = System.nanoTime();
+            List<Client> waiting = new ArrayList<>();
+            for (Client client : clients) {
+                long since = client.waitingSinceNanos();
+                if (since != 0 && now - since >= STALLED_NANOS) {
+                    waiting.add(client);
+                }
+            }
+            if (waiting.isEmpty()) {
+                return; // only clients that read: the next check, at most 50 ms away, finds those that stopped
+            }
+            waiting.sort(Comparator.comparingLong(Client::waitingSinceNanos));
+            int closed = 0;
+            String example = null;
+            for (Client client : waiting) {
+                if (buffered.get() <= budget / 10 * 9) {
+                    break;
+                }
+                if (example == null) {
+                    example = client.remote() + ", which had read nothing for " + client.secondsWaiting(now) + " s";
+                }
+                client.close(1013, "the server's buffers for clients are full; try again later");
+                clients.remove(client);
+                closed++;
+            }
+            log.warn("Closed {} WebSocket client(s) with 1013 (try again later), first {}: what waited for all clients came to {} MB, over their budget of {} MB (allClientsBufferBytes); now {} MB.",
+                    closed, example, before >> 20, budget >> 20, buffered.get() >> 20);
+        }
+    }
+
+    private long budgetChars() {
+        long configured = config.allClientsBufferBytes();
+        return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    private void reportRefusals() {
+        long full = refused.getAndSet(0);
+        if (full > 0) {
+            log.warn("Refused {} WebSocket connection(s) in the last 10 s with 1013: the feed has its maximum of {} clients (maxClients in deploy/{}.cfg).",
+                    full, config.maxClients(), PID);
+        }
+        long fast = overRate.getAndSet(0);
+        if (fast > 0) {
+            log.warn("Closed {} WebSocket client(s) in the last 10 s with 1008: they sent more than {} messages a second (clientMessagesPerSecond).",
+                    fast, config.clientMessagesPerSecond());
+        }
+        long slow = tooSlow.getAndSet(0);
+        if (slow > 0) {
+            log.warn("Closed {} WebSocket client(s) in the last 10 s with 1013: each fell behind by more than its buffer (clientBufferBytes {} KiB) before it had read its snapshot.",
+                    slow, config.clientBufferBytes() >> 10);
+        }
+    }
+
+    private String heartbeatMessage() {
+        return "{\"type\":\"heartbeat\",\"timestamp\":" + System.currentTimeMillis() / 1000 + "}";
     }
 
     private void heartbeat() {
         SocketConfig config = this.config;
         long now = System.nanoTime();
         long idle = TimeUnit.SECONDS.toNanos(config.idleSeconds());
-        String beat = "{\"type\":\"heartbeat\",\"timestamp\":" + System.currentTimeMillis() / 1000 + "}";
+        String beat = heartbeatMessage();
         for (Client client : clients) {
             if (now - client.lastHeardNanos() > idle) {
                 client.close(1000, "no message for " + config.idleSeconds() + " s");
                 clients.remove(client);
             } else {
-                client.send(beat);
+                client.beat(beat, false);
             }
         }
-    }
-
-    private static long messages(List<MapChange> backlog, boolean batch) {
-        long total = 0;
-        for (MapChange change : backlog) {
-            total += batch ? 1 : change.put().size() + change.removedCellCount();
-        }
-        return total;
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {

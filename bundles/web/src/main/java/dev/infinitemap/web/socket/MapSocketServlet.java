@@ -10,6 +10,8 @@ import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
 import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServlet;
 import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServletFactory;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -23,7 +25,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * {@code ws://HOST:PORT/infinitemap/ws[?mode=batch][&since=N]}: upgrades to a WebSocket fed by
  * {@link MapFeed}. Messages over 64 KiB from a client close its connection with 1009 (Jetty's
- * limit). Jetty's own idle timeout is only a backstop: the feed closes silent clients itself,
+ * limit); a connection beyond the feed's maximum is opened only to be closed with 1013 and the
+ * reason, which a browser shows, where a refused handshake would only say it failed. Jetty's own idle timeout is only a backstop: the feed closes silent clients itself,
  * as the server's heartbeats would otherwise keep a connection busy.
  */
 @Component(service = Servlet.class)
@@ -77,6 +80,7 @@ public class MapSocketServlet extends JettyWebSocketServlet {
     @Override
     protected void configure(JettyWebSocketServletFactory factory) {
         factory.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+        factory.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
         factory.setIdleTimeout(Duration.ofMinutes(5));
         factory.setCreator(this::create);
     }
@@ -105,7 +109,16 @@ public class MapSocketServlet extends JettyWebSocketServlet {
                 return null;
             }
         }
-        return feed.newClient("batch".equals(mode), revision);
+        Object client = feed.newClient("batch".equals(mode), revision);
+        return client instanceof String reason ? new Refusal(reason) : client;
+    }
+
+    /** Closes the connection as soon as it is open: the feed is full. Public because Jetty calls it. */
+    public record Refusal(String reason) implements Session.Listener.AutoDemanding {
+        @Override
+        public void onWebSocketOpen(Session session) {
+            session.close(1013, reason, Callback.NOOP);
+        }
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {

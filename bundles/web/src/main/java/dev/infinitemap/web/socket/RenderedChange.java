@@ -15,6 +15,7 @@ final class RenderedChange {
     private final MapChange change;
     private String[] cellMessages;
     private String batchMessage;
+    private long cellChars = -1;
 
     RenderedChange(MapChange change) {
         this.change = change;
@@ -27,6 +28,23 @@ final class RenderedChange {
     /** @return how many per-cell messages this change makes */
     int cellCount() {
         return change.put().size() + change.removedCellCount();
+    }
+
+    /** @return the characters this change takes in a client's queue, in one form */
+    long chars(boolean batch) {
+        if (batch) {
+            return batchMessage().length();
+        }
+        synchronized (this) {
+            if (cellChars < 0) {
+                long total = 0;
+                for (String message : cellMessages()) {
+                    total += message.length();
+                }
+                cellChars = total;
+            }
+            return cellChars;
+        }
     }
 
     synchronized String[] cellMessages() {
