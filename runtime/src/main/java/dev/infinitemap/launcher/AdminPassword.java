@@ -6,12 +6,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Web Console password of user {@code admin}: the one the user set, or one generated on
@@ -23,31 +25,58 @@ final class AdminPassword {
 
     private final String password;
     private final boolean generated;
+    private final Optional<String> warning;
 
-    private AdminPassword(String password, boolean generated) {
+    private AdminPassword(String password, boolean generated, Optional<String> warning) {
         this.password = password;
         this.generated = generated;
+        this.warning = warning;
     }
 
     /**
      * The password to use: the given one (nothing is written), else the stored one, else a new
      * random one that is stored.
+     *
+     * @throws IllegalArgumentException when the stored password is {@code admin}, which the
+     *         environment variable may not be either
      */
     static AdminPassword resolve(Optional<String> given, Path home) throws IOException {
         if (given.isPresent()) {
-            return new AdminPassword(given.get(), false);
+            return new AdminPassword(given.get(), false, Optional.empty());
         }
         Path file = home.resolve(FILE);
         if (Files.exists(file)) {
             String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (stored.equalsIgnoreCase("admin")) {
+                throw new IllegalArgumentException(FILE + " contains \"admin\", the first password anyone tries; put another one"
+                        + " in it, or delete it to have one generated");
+            }
             if (!stored.isEmpty()) {
-                return new AdminPassword(stored, false);
+                return new AdminPassword(stored, false, readableByOthers(file));
             }
             Files.delete(file);
         }
         String fresh = random();
         store(file, fresh);
-        return new AdminPassword(fresh, true);
+        return new AdminPassword(fresh, true, Optional.empty());
+    }
+
+    private static Optional<String> readableByOthers(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                return Optional.of(FILE + " can be read by other users (" + PosixFilePermissions.toString(permissions)
+                        + "); make it readable by its owner only: chmod 600 " + FILE);
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own access rules apply
+        }
+        return Optional.empty();
+    }
+
+    /** @return a warning about the stored password's file for the log, if it deserves one */
+    Optional<String> warning() {
+        return warning;
     }
 
     private static String random() {

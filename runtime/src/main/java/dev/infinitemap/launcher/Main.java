@@ -99,7 +99,13 @@ public final class Main {
         try {
             warnWhenReachableFromOtherMachines();
             checkPortIsFree();
-            AdminPassword password = AdminPassword.resolve(settings.adminPassword(), settings.home());
+            AdminPassword password;
+            try {
+                password = AdminPassword.resolve(settings.adminPassword(), settings.home());
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(EXIT_CONFIGURATION, e.getMessage());
+            }
+            password.warning().ifPresent(log::warn);
             handleStopSignals();
             boolean first = true;
             while (true) {

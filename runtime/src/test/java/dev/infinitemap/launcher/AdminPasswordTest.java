@@ -3,6 +3,7 @@ package dev.infinitemap.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -36,6 +37,23 @@ class AdminPasswordTest {
         AdminPassword second = AdminPassword.resolve(Optional.empty(), home);
         assertFalse(second.generated());
         assertEquals(first.plain(), second.plain());
+    }
+
+    @Test
+    void aStoredAdminIsRefusedAndAStoredFileOthersCanReadIsWarnedAbout() throws Exception {
+        Path file = home.resolve(AdminPassword.FILE);
+        Files.createDirectories(file.getParent());
+        for (String admin : new String[] { "admin\n", " Admin " }) {
+            Files.writeString(file, admin);
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> AdminPassword.resolve(Optional.empty(), home));
+            assertTrue(refused.getMessage().startsWith("conf/admin.password contains \"admin\""), refused.getMessage());
+        }
+        Files.writeString(file, "long and secret\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals(Optional.of("conf/admin.password can be read by other users (rw-r-----); make it readable by its owner only: chmod 600 conf/admin.password"),
+                AdminPassword.resolve(Optional.empty(), home).warning());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertEquals(Optional.empty(), AdminPassword.resolve(Optional.empty(), home).warning());
     }
 
     @Test
