@@ -16,8 +16,8 @@ public final class TileRules {
 
     /**
      * Says what is wrong with a brick name, if anything. A brick is 1 to 255 characters with no
-     * {@code /}, {@code \}, {@code ..} or control characters, so it can never name a file outside
-     * the brick folders.
+     * {@code /}, {@code \}, {@code ..}, and nothing {@link #characterProblem} refuses, so it can
+     * never name a file outside the brick folders nor forge what it is shown in.
      *
      * @param brick the brick name
      * @return the reason it is invalid, or empty when it is valid
@@ -32,6 +32,10 @@ public final class TileRules {
         if (brick.length() > MAX_BRICK_LENGTH) {
             return Optional.of("brick is " + brick.length() + " characters long, the limit is " + MAX_BRICK_LENGTH);
         }
+        Optional<String> characters = characterProblem("brick", brick);
+        if (characters.isPresent()) {
+            return characters;
+        }
         if (brick.contains("..")) {
             return Optional.of("brick \"" + brick + "\" must not contain \"..\"");
         }
@@ -40,9 +44,43 @@ public final class TileRules {
             if (c == '/' || c == '\\') {
                 return Optional.of("brick \"" + brick + "\" must not contain '" + c + "'");
             }
-            if (Character.isISOControl(c)) {
-                return Optional.of("brick must not contain control characters (found U+" + String.format("%04X", (int) c) + ")");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Says what is wrong with the characters of a name that people read (a brick, a compositor
+     * name), if anything: no control characters, line or paragraph separators, formatting
+     * characters (bidi overrides and isolates, zero-width characters) or unpaired surrogates.
+     * Such characters forge log lines, reorder what a terminal or page shows, make two names
+     * look alike, or are not text at all. The reason names the character by its code and
+     * position, never by showing it.
+     *
+     * @param what what the text is, for the reason ("brick", "compositor name")
+     * @param text the text
+     * @return the reason it is invalid, or empty when it is valid
+     * @since 1.1
+     */
+    public static Optional<String> characterProblem(String what, String text) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            String kind = null;
+            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                kind = "an unpaired surrogate";
+            } else {
+                switch (Character.getType(c)) {
+                    case Character.CONTROL -> kind = "a control character";
+                    case Character.FORMAT -> kind = "an invisible formatting character (bidi or zero-width)";
+                    case Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> kind = "a line separator";
+                    default -> {
+                        // a character people can read
+                    }
+                }
             }
+            if (kind != null) {
+                return Optional.of(what + " must not contain " + kind + " (found U+" + String.format("%04X", c) + " at character " + (i + 1) + ")");
+            }
+            i += Character.charCount(c);
         }
         return Optional.empty();
     }

@@ -2,7 +2,7 @@
  * The tile model of the infinite map: cells, tiles and the deltas that change them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.infinitemap.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -24,6 +24,25 @@ class TileRulesTest {
         assertTrue(TileRules.brickProblem(brick).isPresent());
     }
 
+    @ParameterizedTest(name = "U+{0} is refused in a brick and a compositor name")
+    @ValueSource(strings = { "D800", "DFFF", "001B", "0085", "2028", "2029", "202E", "202A", "2066", "2069", "200B", "200D", "200E", "2060", "FEFF", "00AD" })
+    void charactersThatForgeOrHideTextAreRefusedByCodeAndPositionWithoutShowingThem(String hex) {
+        String text = "ab" + (char) Integer.parseInt(hex, 16) + "c.png";
+        String problem = TileRules.brickProblem(text).orElseThrow();
+        assertTrue(problem.endsWith("(found U+" + hex + " at character 3)"), problem);
+        assertTrue(problem.chars().allMatch(c -> c >= 0x20 && c < 0x7f), "the reason is plain text: " + problem);
+        assertTrue(TileRules.characterProblem("compositor name", text).orElseThrow().startsWith("compositor name must not contain"));
+    }
+
+    @Test
+    void pairedSurrogatesAndOrdinaryScriptsAreReadableText() {
+        for (String text : new String[] { "\uD83D\uDDFA map.png", "地図.png", "خريطة.png", "ﬁeld.png" }) {
+            assertEquals(Optional.empty(), TileRules.brickProblem(text), text);
+        }
+        assertEquals("brick must not contain an unpaired surrogate (found U+D83D at character 1)",
+                TileRules.brickProblem("\uD83D.png").orElseThrow());
+    }
+
     @Test
     void brickLengthIsLimitedTo255Characters() {
         assertEquals(Optional.empty(), TileRules.brickProblem("b".repeat(255)));

@@ -27,6 +27,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import dev.infinitemap.api.TileRules;
 import dev.infinitemap.api.compositor.Compositor;
 import dev.infinitemap.api.compositor.CompositorComponent;
 import dev.infinitemap.api.compositor.CompositorInfo;
@@ -90,6 +91,11 @@ public class CompositorTracker {
         Object name = reference.getProperty(NAME);
         if (!(name instanceof String compositorName) || compositorName.isBlank()) {
             log.error("A compositor service of {} has no name: annotate its component with @CompositorComponent(name = ...). It is ignored.", owner);
+            return;
+        }
+        Optional<String> unreadable = TileRules.characterProblem("its compositor name", compositorName);
+        if (unreadable.isPresent()) {
+            log.error("A compositor service of {} is ignored: {}.", owner, unreadable.get());
             return;
         }
         int layerNumber = layer(reference.getProperty(LAYER));

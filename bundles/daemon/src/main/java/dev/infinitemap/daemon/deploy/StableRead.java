@@ -92,7 +92,13 @@ public final class StableRead {
         for (int attempt = 0; attempt < TRIES; attempt++) {
             try {
                 long start = System.currentTimeMillis() * 1_000_000L;
-                Stamp before = Stamp.of(Files.readAttributes(file, BasicFileAttributes.class));
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+                if (!attributes.isRegularFile()) {
+                    // Reading a FIFO would wait for a writer forever; a folder or device is no file to read.
+                    return new Result(Outcome.UNREADABLE, null, null, attributes.isDirectory() ? "it is a folder, not a file"
+                            : "it is not a regular file (a FIFO, a socket or a device), so it is not read");
+                }
+                Stamp before = Stamp.of(attributes);
                 if (before.size() > maxBytes) {
                     return new Result(Outcome.TOO_BIG, null, before, "the file is " + before.size() + " bytes, over the limit of " + maxBytes);
                 }

@@ -2,6 +2,9 @@ package dev.infinitemap.daemon.manifest;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -21,6 +24,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
+import dev.infinitemap.api.TileRules;
 import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.delta.DeltaPublisher;
@@ -129,6 +133,11 @@ public class ManifestInstaller implements ArtifactInstaller {
             return; // FileInstall and the watch may both report one version
         }
         lastRead.remove(file);
+        if (!insideItsFolder(file)) {
+            lastRead.put(file, stamp);
+            fail(file, "it is a symbolic link to a file outside deploy/, so it is not read; put the manifest itself into deploy/");
+            return;
+        }
         StableRead.Result read = StableRead.of(file.toPath(), limits.maxFileBytes());
         switch (read.outcome()) {
             case GONE -> {
@@ -164,6 +173,11 @@ public class ManifestInstaller implements ArtifactInstaller {
         }
         lastRead.put(file, read.stamp());
         String name = manifest.compositor().orElse(nameOf(file));
+        Optional<String> unreadable = TileRules.characterProblem("the compositor name its file name gives", name);
+        if (unreadable.isPresent()) {
+            fail(file, unreadable.get() + "; rename the file, or name the compositor in it with \"compositor\"");
+            return;
+        }
         CompositorLayer layer = layers.get(file);
         if (layer != null && !layer.name().equals(name)) {
             int left = layer.tiles().size();
@@ -184,6 +198,19 @@ public class ManifestInstaller implements ArtifactInstaller {
         }
         log.info("deploy/{} applied in {} ms: {} tiles put, {} removed (compositor {}, layer {}).", file.getName(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), diff.put().size(), diff.removed().length, name, manifest.layer());
+    }
+
+    // A link within deploy/ is fine; one out of it would let the file name of a manifest read any file the runtime can.
+    private static boolean insideItsFolder(File file) {
+        Path path = file.toPath();
+        if (!Files.isSymbolicLink(path)) {
+            return true;
+        }
+        try {
+            return path.toRealPath().startsWith(path.toAbsolutePath().getParent().toRealPath());
+        } catch (IOException e) {
+            return true; // a dangling link: the read says it is gone
+        }
     }
 
     private Manifest parse(File file, byte[] bytes) throws ManifestException {

@@ -100,11 +100,11 @@ final class ManifestReader {
             if (e instanceof JsonEOFException || String.valueOf(e.getOriginalMessage()).startsWith("Unexpected end-of-input")) {
                 throw new ManifestException("the file ends early, at " + where(e.getLocation()) + " (incomplete JSON)", true);
             }
-            throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + e.getOriginalMessage(), endReached);
+            throw new ManifestException("invalid JSON at " + where(e.getLocation()) + ": " + withoutContent(e.getOriginalMessage()), endReached);
         } catch (StreamConstraintsException e) {
             JsonLocation location = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
             String reason = String.valueOf(e.getOriginalMessage()).contains("nesting depth")
-                    ? "nested deeper than " + MAX_NESTING + " levels" : e.getOriginalMessage();
+                    ? "nested deeper than " + MAX_NESTING + " levels" : withoutContent(e.getOriginalMessage());
             throw new ManifestException("invalid JSON at " + where(location) + ": " + reason, false);
         } catch (IOException e) {
             throw new ManifestException("cannot read the file: " + e.getMessage(), false);
@@ -231,6 +231,10 @@ final class ManifestReader {
         if (name.isEmpty() || name.length() > 100) {
             throw error(p, "\"compositor\" must be 1 to 100 characters");
         }
+        Optional<String> problem = TileRules.characterProblem("\"compositor\"", name);
+        if (problem.isPresent()) {
+            throw error(p, problem.get());
+        }
         return name;
     }
 
@@ -253,6 +257,49 @@ final class ManifestReader {
 
     private static ManifestException error(JsonParser p, String message) {
         return new ManifestException(message + " (at " + where(p.currentTokenLocation()) + ")", false);
+    }
+
+    /**
+     * Jackson's reason, told without the text it quotes from the file: errors are shown to
+     * anyone who can read the API, and a file may not be a manifest at all (a link to a
+     * password file quoted its first word).
+     */
+    static String withoutContent(String jackson) {
+        String message = String.valueOf(jackson);
+        if (message.startsWith("Unrecognized token")) {
+            return "a word that is not a JSON value";
+        }
+        if (message.startsWith("Unexpected close marker")) {
+            return "a closing bracket that does not match";
+        }
+        if (message.startsWith("Illegal unquoted character") || message.contains("CTRL-CHAR")) {
+            return "a control character inside a string (it must be escaped)";
+        }
+        if (message.startsWith("Invalid UTF-8") || message.contains("Invalid UTF-8")) {
+            return "bytes that are not UTF-8";
+        }
+        if (message.startsWith("Unexpected character") || message.startsWith("Illegal character")) {
+            return message.contains("was expecting comma") || message.contains("expected a value") || message.contains("expected a valid value")
+                    || message.contains("was expecting double-quote")
+                    ? "a character where JSON expects " + expected(message) : "a character that JSON does not allow here";
+        }
+        if (message.startsWith("Duplicate field")) {
+            return "a key that appears twice in one object";
+        }
+        if (message.startsWith("Numeric value") || message.startsWith("Invalid numeric value") || message.contains("number")) {
+            return "a number JSON does not allow";
+        }
+        return "not valid JSON here";
+    }
+
+    private static String expected(String message) {
+        if (message.contains("was expecting comma")) {
+            return "a comma";
+        }
+        if (message.contains("was expecting double-quote")) {
+            return "a quoted key";
+        }
+        return "a value";
     }
 
     private static String where(JsonLocation location) {

@@ -154,7 +154,9 @@ public class ManifestWatch {
             File[] files = folder.listFiles();
             Set<File> present = new HashSet<>();
             for (File file : files == null ? new File[0] : files) {
-                if (!ManifestInstaller.isManifest(file.getName()) || !file.isFile()) {
+                // A folder with a manifest's name is looked at too, so its entry says it is no file;
+                // FileInstall reports files only.
+                if (!ManifestInstaller.isManifest(file.getName()) || !(file.isFile() || file.isDirectory())) {
                     continue;
                 }
                 // FileInstall knows files by their canonical path.

@@ -93,7 +93,7 @@ class ManifestReaderTest {
             "{ \"1,1\": {\"timestamp\": 1} }                           | has no brick",
             "{ \"1,1\": {\"brick\": \"a.png\"} }                       | has no timestamp",
             "{ \"1,1\": \"a.png\" }                                    | must be an object",
-            "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1}, \"1,1\": {\"brick\": \"b.png\", \"timestamp\": 1} } | Duplicate field",
+            "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1}, \"1,1\": {\"brick\": \"b.png\", \"timestamp\": 1} } | a key that appears twice",
             "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1}, \"1, 1\": {\"brick\": \"b.png\", \"timestamp\": 1} } | cell 1,1 has two tiles",
             "{ \"layer\": 1.5, \"tiles\": {} }                          | must be an integer",
             "{ \"layer\": 99999999999, \"tiles\": {} }                  | outside the 32-bit range",
@@ -106,6 +106,27 @@ class ManifestReaderTest {
         assertTrue(e.getMessage().contains(reason.strip()), e.getMessage());
         assertTrue(e.getMessage().contains("line ") || e.getMessage().contains("has two tiles"), e.getMessage());
         assertFalse(e.truncated());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "root:$6$saltsalt$hashhash:19000:0:99999:7:::", "zebracorn", "{ \"1,1\": zebracorn }", "[zebracorn]",
+            "{ zebracorn: 1 }", "{ \"a\": 1 ]zebracorn", "\"secret\u0001word\"", "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 01234} }" })
+    void aFileThatIsNotJsonIsRefusedWithoutQuotingWhatItContains(String content) {
+        ManifestException e = assertThrows(ManifestException.class, () -> read(content));
+        for (String word : new String[] { "root", "salt", "hash", "zebra", "corn", "01234" }) {
+            assertFalse(e.getMessage().contains(word), e.getMessage());
+        }
+        assertTrue(e.getMessage().contains("line 1, column "), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "{ \"compositor\": \"evil\\nWARN forged line\", \"tiles\": {} }", "{ \"compositor\": \"x\\u202Eyz\", \"tiles\": {} }",
+            "{ \"compositor\": \"x\\u001b[31m\", \"tiles\": {} }", "{ \"compositor\": \"x\\ud800\", \"tiles\": {} }",
+            "{ \"1,1\": {\"brick\": \"\\ud800.png\", \"timestamp\": 1} }", "{ \"1,1\": {\"brick\": \"a\\u200Bb.png\", \"timestamp\": 1} }" })
+    void namesThatWouldForgeLogLinesOrAreNotTextAreRefusedWithThePosition(String json) {
+        ManifestException e = assertThrows(ManifestException.class, () -> read(json));
+        assertTrue(e.getMessage().contains("must not contain") && e.getMessage().contains("(found U+"), e.getMessage());
+        assertTrue(e.getMessage().contains("(at line 1, column "), e.getMessage());
     }
 
     @Test
