@@ -193,6 +193,32 @@ class HostileClientsIT {
         }
     }
 
+    /**
+     * Issue: the change log kept 10,000 deltas whatever their size, and the console's Events page
+     * its last 250 events with every cell of each delta: after a flood of big deltas the heap
+     * stayed full once the file was gone.
+     */
+    @Test
+    void aFloodOfBigDeltasLeavesNoMoreThanTheChangeLogsBoundOnTheHeapOnceItsFileIsGone() throws Exception {
+        long before = runtime.heapAfterGc();
+        for (int write = 1; write <= 25; write++) {
+            StringBuilder manifest = new StringBuilder("{");
+            for (int x = 0; x < 40_000; x++) {
+                manifest.append(x == 0 ? "" : ",").append('"').append(x).append(",22000\":{\"brick\":\"f.png\",\"timestamp\":").append(write).append('}');
+            }
+            runtime.deploy("big-deltas.manifest.json", manifest.append('}').toString().getBytes(StandardCharsets.UTF_8));
+            int applied = write;
+            RuntimeProcess.awaitCondition("write " + write + " applied", TIMEOUT,
+                    () -> runtime.log().lines().filter(l -> l.contains("deploy/big-deltas.manifest.json applied")).count() >= applied);
+        }
+        Files.delete(runtime.home.resolve("deploy/big-deltas.manifest.json"));
+        RuntimeProcess.awaitCondition("the file's tiles gone", TIMEOUT, () -> runtime.log().contains("deploy/big-deltas.manifest.json removed"));
+        long grown = runtime.heapAfterGc() - before;
+        System.out.printf("25 deltas of 40,000 cells, then the file deleted: heap after GC grew by %d MB%n", grown >> 20);
+        // A million cells were changed (about 100 MB held before); the log holds at most 200,000 (about 40 MB).
+        assertTrue(grown < 60L << 20, "heap after GC grew by " + (grown >> 20) + " MB");
+    }
+
     @Test
     void aBinaryMessageGetsAnErrorReplyAndOneOver64KiBClosesTheConnectionWith1009() throws Exception {
         try (WsClient client = new WsClient(runtime.port, "")) {

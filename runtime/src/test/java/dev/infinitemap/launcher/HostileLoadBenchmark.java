@@ -28,15 +28,18 @@ import java.util.function.Consumer;
  * Reports the heap after GC during the flood and after.
  * <li>{@code cameras}: 20 viewers and a client sending camera updates as fast as it can,
  * connecting again whenever it is closed; an edit every 200 ms. Reports the viewers' latency.
+ * <li>{@code files}: 10,000 small manifests in deploy/ before the start. Reports the time to
+ * the ready line and until all are on the map, the idle CPU over 30 s, and edits of one of
+ * them, from the write to a client's message.
  * </ol>
  * Run with {@code mvn -B -q install -DskipTests && mvn -B -q -pl runtime exec:java -Dbenchmark=HostileLoadBenchmark}
- * ({@code -Dscenarios=snapshots,flood,cameras} picks some).
+ * ({@code -Dscenarios=snapshots,flood,cameras,files} picks some).
  */
 public final class HostileLoadBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = Integer.getInteger("seconds", 60);
-        List<String> scenarios = List.of(System.getProperty("scenarios", "snapshots,flood,cameras").split(","));
+        List<String> scenarios = List.of(System.getProperty("scenarios", "snapshots,flood,cameras,files").split(","));
         System.out.printf(Locale.ROOT, "Machine: %d cores, %d GB; the runtime's heap limit is the JVM default (a quarter of that)%n",
                 Runtime.getRuntime().availableProcessors(), osMemoryBytes() >> 30);
         if (scenarios.contains("snapshots")) {
@@ -48,19 +51,56 @@ public final class HostileLoadBenchmark {
         if (scenarios.contains("cameras")) {
             cameras(seconds);
         }
+        if (scenarios.contains("files")) {
+            files();
+        }
     }
+
+    private static void files() throws Exception {
+        Path work = Files.createTempDirectory("infinitemap-hostile");
+        try (RuntimeProcess runtime = new RuntimeProcess(work)) {
+            for (int f = 0; f < 10_000; f++) {
+                Files.writeString(runtime.home.resolve("deploy/many-" + f + ".manifest.json"),
+                        "{\"" + f + ",33000\":{\"brick\":\"m.png\",\"timestamp\":1}}");
+            }
+            long started = System.nanoTime();
+            runtime.start();
+            double ready = (System.nanoTime() - started) / 1e9;
+            RuntimeProcess.awaitCondition("10,000 manifests on the map", java.time.Duration.ofSeconds(300),
+                    () -> runtime.log().contains("deploy/many-9999.manifest.json applied") && statusTiles(runtime) >= 10_000);
+            double all = (System.nanoTime() - started) / 1e9;
+            long cpuBefore = LoadSoak.cpuTicks(runtime.pid());
+            long idleStart = System.nanoTime();
+            TimeUnit.SECONDS.sleep(30); // measuring the idle CPU over 30 s, not waiting for a result
+            double idle = (LoadSoak.cpuTicks(runtime.pid()) - cpuBefore) / ((System.nanoTime() - idleStart) / 1e9);
+            List<Double> latencies;
+            try (WsClient client = new WsClient(runtime.port, "")) {
+                latencies = new Edits(runtime, 34_000).measure(client, 30, 300);
+            }
+            System.out.println();
+            System.out.println("### 10,000 manifests in deploy/");
+            System.out.println();
+            System.out.println("| measurement | value |");
+            System.out.println("|---|---|");
+            System.out.printf(Locale.ROOT, "| start to the ready line | %.1f s |%n", ready);
+            System.out.printf(Locale.ROOT, "| start until all 10,000 are on the map | %.1f s |%n", all);
+            System.out.printf(Locale.ROOT, "| CPU while idle, over 30 s | %.1f%% of one core |%n", idle);
+            System.out.printf(Locale.ROOT, "| edit of a manifest to a client (30 edits) | median %.0f ms, p90 %.0f ms, max %.0f ms |%n",
+                    pct(latencies, 50), pct(latencies, 90), pct(latencies, 100));
+        }
+    }
+
 
     private static void snapshots(int seconds) throws Exception {
         Path work = Files.createTempDirectory("infinitemap-hostile");
         try (RuntimeProcess runtime = new RuntimeProcess(work)) {
             runtime.start();
             Edits edits = new Edits(runtime, 30_000);
+            for (int f = 0; f < 4; f++) {
+                runtime.deploy("big-" + f + ".manifest.json", TestManifests.row(f * 50_000, 50_000, 25_000, "m.png"));
+            }
+            RuntimeProcess.awaitCondition("200,000 tiles on the map", java.time.Duration.ofSeconds(60), () -> statusTiles(runtime) >= 200_000);
             try (WsClient reader = new WsClient(runtime.port, "")) {
-                for (int f = 0; f < 4; f++) {
-                    runtime.deploy("big-" + f + ".manifest.json", TestManifests.row(f * 50_000, 50_000, 25_000, "m.png"));
-                }
-                RuntimeProcess.awaitCondition("200,000 tiles on the map", java.time.Duration.ofSeconds(60),
-                        () -> statusTiles(runtime) >= 200_000);
                 List<Double> alone = edits.measure(reader, 20, 500);
                 long heapBefore = runtime.heapAfterGc();
 
@@ -132,7 +172,7 @@ public final class HostileLoadBenchmark {
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
-            long revisionsBefore = statusRevision(runtime);
+            long applied = count(runtime.log(), "deploy/flood.manifest.json applied");
             Files.delete(runtime.home.resolve("deploy/flood.manifest.json"));
             RuntimeProcess.awaitCondition("the flood's tiles gone", java.time.Duration.ofSeconds(60), () -> statusTiles(runtime) < 10_000);
             long after = runtime.heapAfterGc();
@@ -142,7 +182,7 @@ public final class HostileLoadBenchmark {
             System.out.println("| measurement | value |");
             System.out.println("|---|---|");
             System.out.printf(Locale.ROOT, "| load | %d writes of 10,000 tiles in %.1f s (%,.0f tile changes a second written) |%n", writes, elapsed, writes * 10_000 / elapsed);
-            System.out.printf(Locale.ROOT, "| map revision at the end | %d changes applied |%n", revisionsBefore);
+            System.out.printf(Locale.ROOT, "| writes applied (FileInstall and the watch fold a write that follows within a scan into the next) | %d |%n", applied);
             System.out.printf(Locale.ROOT, "| heap after GC before the flood | %d MB |%n", baseline >> 20);
             System.out.printf(Locale.ROOT, "| heap after GC during the flood, highest of samples every 5 s | %d MB |%n", maxDuring >> 20);
             System.out.printf(Locale.ROOT, "| heap after GC once the file was deleted | %d MB |%n", after >> 20);
@@ -223,12 +263,21 @@ public final class HostileLoadBenchmark {
         List<Double> measureAll(List<WsClient> clients, int count, long periodMillis) throws Exception {
             List<Double> latencies = new ArrayList<>();
             for (int i = 0; i < count; i++) {
+                for (WsClient client : clients) {
+                    client.send("{\"type\":\"heartbeat\",\"timestamp\":1}"); // a silent client is closed after 30 s
+                }
                 int x = next++;
                 long started = System.nanoTime();
                 runtime.deploy("edit.manifest.json", ("{\"" + x + "," + y + "\":{\"brick\":\"e.png\",\"timestamp\":" + x + "}}").getBytes(StandardCharsets.UTF_8));
                 String marker = "\"x\":" + x + ",\"y\":" + y + ",";
                 for (WsClient client : clients) {
-                    client.next(m -> m.contains(marker), java.time.Duration.ofSeconds(30));
+                    try {
+                        client.next(m -> m.contains(marker), java.time.Duration.ofSeconds(30));
+                    } catch (AssertionError e) {
+                        String log = runtime.log();
+                        throw new AssertionError("edit " + x + " did not reach a client (closed: " + client.closed + " " + client.closeReason + "); log ends:\n"
+                                + log.substring(Math.max(0, log.length() - 3000)), e);
+                    }
                 }
                 latencies.add((System.nanoTime() - started) / 1e6);
                 long wait = started + TimeUnit.MILLISECONDS.toNanos(periodMillis) - System.nanoTime();
@@ -261,9 +310,6 @@ public final class HostileLoadBenchmark {
         return statusField(runtime, "tiles");
     }
 
-    private static int statusRevision(RuntimeProcess runtime) {
-        return statusField(runtime, "revision");
-    }
 
     private static int statusField(RuntimeProcess runtime, String field) {
         try {

@@ -149,7 +149,7 @@ public final class LoadSoak {
     }
 
     /** utime + stime of a process, in clock ticks (100 a second on Linux). */
-    private static long cpuTicks(long pid) throws Exception {
+    static long cpuTicks(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

@@ -52,8 +52,8 @@ public class MapService implements InfiniteMap, EventHandler {
         @AttributeDefinition(name = "Change log size", description = "How many of the latest changes a reconnecting viewer can catch up on without a snapshot (at least 10,000).", min = "10000")
         int changeLogSize() default 10_000;
 
-        @AttributeDefinition(name = "Change log cells", description = "How many changed cells the change log holds at most, whatever the number of changes (about 120 bytes of heap each); older changes go first, and a viewer asking for them gets a snapshot.", min = "10000")
-        long changeLogCells() default 1_000_000;
+        @AttributeDefinition(name = "Change log cells", description = "How many changed cells the change log holds at most, whatever the number of changes (about 200 bytes of heap each, so 40 MB by default); older changes go first, and a viewer asking for them gets a snapshot.", min = "10000")
+        long changeLogCells() default 200_000;
     }
 
     private final Logger log;

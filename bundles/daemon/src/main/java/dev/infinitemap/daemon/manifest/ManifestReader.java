@@ -4,7 +4,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -63,6 +65,8 @@ final class ManifestReader {
     private final Progress progress;
     private long bytesRead;
     private boolean endReached;
+    // A map has few bricks and many tiles: one string per brick name, not one per tile (48 bytes each).
+    private final Map<String, String> bricks = new HashMap<>();
 
     ManifestReader(int maxTiles) {
         this(maxTiles, (tiles, bytes) -> { });
@@ -108,6 +112,8 @@ final class ManifestReader {
             throw new ManifestException("invalid JSON at " + where(location) + ": " + reason, false);
         } catch (IOException e) {
             throw new ManifestException("cannot read the file: " + e.getMessage(), false);
+        } finally {
+            bricks.clear();
         }
     }
 
@@ -188,7 +194,7 @@ final class ManifestReader {
                 if (value != JsonToken.VALUE_STRING) {
                     throw error(p, "tile \"" + key + "\": brick must be a string");
                 }
-                brick = p.getText();
+                brick = bricks.computeIfAbsent(p.getText(), name -> name);
                 if (brick.indexOf(REPLACEMENT) >= 0) {
                     throw error(p, "tile \"" + key + "\": brick " + NOT_UTF8);
                 }

@@ -15,7 +15,7 @@ import org.eclipse.jetty.websocket.api.Session;
  * messages (snapshots) go out in fragments, so a client that does not read holds one fragment
  * and a reference to the shared snapshot, not a copy of it. A client whose queue would overflow
  * is told it fell behind and gets a snapshot instead of the changes it missed; one that
- * overflows again before it has read that snapshot is closed with 1013. While it catches up
+ * overflows again while it has stopped reading that snapshot is closed with 1013. While it catches up
  * (after joining with {@code ?since=} or after falling behind), live changes are held and those
  * newer than the catch-up follow it, so it misses nothing and sees nothing twice. Public only
  * because Jetty calls its listener methods.
@@ -290,11 +290,13 @@ public final class Client implements Session.Listener.AutoDemanding {
         add(change);
     }
 
-    // Holds the lock. A client that has not even read the snapshot it was given is not sent another.
+    // Holds the lock. A client that stalled while its snapshot was on the way is not sent another;
+    // one that is reading it gets the next after it, with what changed meanwhile.
     private void fallBehind() {
         clearQueue();
-        if (sendingSnapshot != null) {
-            queueLive(MapFeed.error("this client reads too slowly: it fell behind again before it had read its snapshot"));
+        long since = waitingSince;
+        if (sendingSnapshot != null && since != 0 && System.nanoTime() - since >= MapFeed.STALLED_NANOS) {
+            queueLive(MapFeed.error("this client reads too slowly: it stopped reading its snapshot and fell behind again"));
             closeStatus = 1013;
             closeReason = "reads too slowly; try again later";
             feed.tooSlow(this);

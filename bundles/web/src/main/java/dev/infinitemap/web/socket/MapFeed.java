@@ -378,7 +378,7 @@ public class MapFeed {
         }
         long slow = tooSlow.getAndSet(0);
         if (slow > 0) {
-            log.warn("Closed {} WebSocket client(s) in the last 10 s with 1013: each fell behind by more than its buffer (clientBufferBytes {} KiB) before it had read its snapshot.",
+            log.warn("Closed {} WebSocket client(s) in the last 10 s with 1013: each stopped reading its snapshot and fell behind by more than its buffer (clientBufferBytes {} KiB) again.",
                     slow, config.clientBufferBytes() >> 10);
         }
     }

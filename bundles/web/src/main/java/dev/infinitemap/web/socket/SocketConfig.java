@@ -15,7 +15,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Client queue limit", description = "Messages queued for one client before it is told it fell behind and gets a snapshot instead.", min = "100")
     int clientQueueLimit() default 50_000;
 
-    @AttributeDefinition(name = "Client buffer bytes", description = "Bytes (characters) of messages queued for one client before it is told it fell behind and gets a snapshot instead; a client that falls behind again before it has read that snapshot is closed with 1013. Snapshots are shared between clients and do not count here.", min = "65536")
+    @AttributeDefinition(name = "Client buffer bytes", description = "Bytes (characters) of messages queued for one client before it is told it fell behind and gets a snapshot instead; a client that falls behind again while it has stopped reading that snapshot is closed with 1013. Snapshots are shared between clients and do not count here.", min = "65536")
     long clientBufferBytes() default 8L << 20;
 
     @AttributeDefinition(name = "All clients' buffer bytes", description = "Budget for the messages and snapshots waiting for all clients together; over it, the clients that have waited longest for a read are closed with 1013 (try again later). 0: a quarter of the heap.", min = "0")
