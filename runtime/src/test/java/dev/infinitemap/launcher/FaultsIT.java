@@ -112,6 +112,12 @@ class FaultsIT {
             RuntimeProcess.awaitCondition("only the new folder's manifest on the map", TIMEOUT,
                     () -> body(runtime, "/infinitemap/api/status").matches(".*\"tiles\":1,\"compositors\":1,.*"));
             assertTrue(body(runtime, "/infinitemap/api/tiles?x0=1&y0=1&x1=1&y1=1").contains("\"1,1\":{\"brick\":\"a.png\""));
+            // FileInstall's own watch died with the folder: the daemon has it look afresh, and it
+            // sees what only it handles (a configuration) in the new folder.
+            RuntimeProcess.awaitCondition("FileInstall told to look afresh", TIMEOUT, () -> runtime.log().contains("FileInstall looks at deploy/ afresh"));
+            runtime.deploy("dev.infinitemap.log.cfg", "level=INFO\n".getBytes(StandardCharsets.UTF_8));
+            RuntimeProcess.awaitCondition("a configuration in the new folder taken by FileInstall", TIMEOUT,
+                    () -> runtime.log().contains("Creating configuration {dev.infinitemap.log}"));
             assertEquals(0, runtime.stop());
         }
     }

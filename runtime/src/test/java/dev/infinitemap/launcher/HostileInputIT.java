@@ -59,6 +59,7 @@ class HostileInputIT {
         String plain = awaitError("plain.manifest.json");
         assertTrue(plain.startsWith("invalid JSON at line 1, column "), plain);
         String everything = runtime.get("/infinitemap/api/compositors").body() + runtime.log();
+        assertFalse(everything.contains("shadow"), "the link's target is never read nor named: " + everything);
         for (String word : new String[] { "root", "saltsalt", "hashhash" }) {
             assertFalse(everything.contains(word), "\"" + word + "\" of the file is shown: " + everything);
         }

@@ -2,16 +2,16 @@ package dev.infinitemap.daemon.manifest;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,19 +28,23 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.daemon.delta.DaemonThreads;
+import dev.infinitemap.daemon.deploy.FolderEvents;
 import dev.infinitemap.daemon.deploy.StableRead;
 
 /**
- * Closes the one gap in FileInstall for manifests: it reports a new file only once the file is
+ * Closes two gaps in FileInstall for manifests. It reports a new file only once the file is
  * unchanged across one of its polls, so a manifest that is created and then rewritten faster
- * than that never reaches the map while its writer runs. A manifest FileInstall has not
- * reported {@value #UNREPORTED_MILLIS} ms after it appeared is applied here, again at each
- * change, until FileInstall reports it (it then reports the file's changes and its deletion
- * itself). Files FileInstall knows, and every other kind of file, are left to FileInstall.
+ * than that never reaches the map while its writer runs: a manifest FileInstall has not reported
+ * {@value #UNREPORTED_MILLIS} ms after it appeared is applied here, again at each change, until
+ * FileInstall reports it. And it reports a change of a known file only after two scans, each of
+ * which checks every file of the folder: a change of a known manifest is applied here as soon as
+ * the file system says so. Deletions of known files, and every other kind of file, are left to
+ * FileInstall.
  * <p>
- * The folder is looked at when the file system says a manifest in it changed (a
- * {@link WatchService}), and then as often as FileInstall polls while a manifest is pending, so
- * an idle runtime pays nothing here. Where the file system has no such events, it is polled.
+ * The names come from the file system's change events ({@link FolderEvents}, which outlive a
+ * deleted and recreated folder), so an idle runtime pays nothing here and a change costs what
+ * it touches, not the folder's size; the whole folder is listed only at start and when events
+ * were lost. Where the file system has no such events, it is polled.
  */
 // Not a service: activated at once, with the installer.
 @Component(service = {})
@@ -62,7 +66,10 @@ public class ManifestWatch {
     private final Bundle system;
     private final ScheduledExecutorService poll = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-manifest-watch"));
     private final AtomicBoolean lookQueued = new AtomicBoolean();
-    private final WatchService events;
+    private final FolderEvents events;
+    // Names the file system said changed, and whether it lost some: the next look goes through them.
+    private final Set<String> touched = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean lookAtAll = new AtomicBoolean(true);
     // Only the poll thread touches these.
     private final Map<File, Pending> pending = new HashMap<>();
     private StableRead.Stamp folderLooked;
@@ -76,20 +83,42 @@ public class ManifestWatch {
         this.folder = dir == null ? null : new File(dir);
         this.events = folder == null ? null : watch(folder.toPath());
         if (events != null) {
-            DaemonThreads.named("infinitemap-manifest-events").newThread(this::listen).start();
             queueLook(POLL_MILLIS);
         } else if (folder != null) {
             poll.scheduleWithFixedDelay(this::look, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
-    private WatchService watch(Path dir) {
+    private FolderEvents watch(Path dir) {
+        FolderEvents.Listener listener = new FolderEvents.Listener() {
+            @Override
+            public void changed(List<Path> names) {
+                boolean manifest = false;
+                for (Path name : names) {
+                    if (ManifestInstaller.isManifest(name.toString())) {
+                        touched.add(name.toString());
+                        manifest = true;
+                    }
+                }
+                if (manifest) {
+                    queueLook(0);
+                }
+            }
+
+            @Override
+            public void lost(String why) {
+                lookAtAll.set(true);
+                queueLook(0);
+            }
+        };
         try {
-            WatchService service = dir.getFileSystem().newWatchService();
-            dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
-            return service;
-        } catch (IOException | UnsupportedOperationException e) {
-            log.info("{} has no change events ({}); it is polled every {} ms for manifests instead.", dir, e.toString(), POLL_MILLIS);
+            FolderEvents watch = FolderEvents.watch(dir, listener, "infinitemap-manifest-events");
+            if (watch == null) {
+                log.info("{} has no change events; it is polled every {} ms for manifests instead.", dir, POLL_MILLIS);
+            }
+            return watch;
+        } catch (IOException e) {
+            log.info("{} cannot be watched ({}); it is polled every {} ms for manifests instead.", dir, e.toString(), POLL_MILLIS);
             return null;
         }
     }
@@ -97,28 +126,9 @@ public class ManifestWatch {
     @Deactivate
     void deactivate() throws IOException {
         if (events != null) {
-            events.close(); // ends listen()
+            events.close();
         }
         poll.shutdownNow();
-    }
-
-    private void listen() {
-        try {
-            while (true) {
-                WatchKey key = events.take();
-                boolean manifest = false;
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    manifest |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                            || event.context() instanceof Path name && ManifestInstaller.isManifest(name.toString());
-                }
-                key.reset();
-                if (manifest) {
-                    queueLook(0);
-                }
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // deactivated
-        }
     }
 
     private void queueLook(long delayMillis) {
@@ -143,51 +153,22 @@ public class ManifestWatch {
             return;
         }
         try {
-            // Idle, one stat: a file created, renamed in or deleted changes the folder's time. A
-            // time within the timestamp step could still hide a second change, so it is trusted
-            // only once settled; files already pending are looked at anyway (rewritten in place).
-            StableRead.Stamp folderNow = StableRead.Stamp.of(folder.toPath());
-            if (pending.isEmpty() && folderNow != null && folderNow.equals(folderLooked)) {
-                return;
+            List<File> candidates = new ArrayList<>(pending.keySet());
+            if (events == null || lookAtAll.getAndSet(false)) {
+                candidates.addAll(listed());
             }
-            folderLooked = folderNow != null && folderNow.settled() ? folderNow : null;
-            File[] files = folder.listFiles();
-            Set<File> present = new HashSet<>();
-            for (File file : files == null ? new File[0] : files) {
-                // A folder with a manifest's name is looked at too, so its entry says it is no file;
-                // FileInstall reports files only.
-                if (!ManifestInstaller.isManifest(file.getName()) || !(file.isFile() || file.isDirectory())) {
-                    continue;
-                }
-                // FileInstall knows files by their canonical path.
-                File canonical = file.getCanonicalFile();
-                present.add(canonical);
-                if (installer.reportedByFileInstall(canonical)) {
-                    pending.remove(canonical);
-                    continue;
-                }
-                Pending seen = pending.computeIfAbsent(canonical, f -> new Pending());
-                if (System.nanoTime() - seen.seenNanos < TimeUnit.MILLISECONDS.toNanos(UNREPORTED_MILLIS)) {
-                    continue;
-                }
-                StableRead.Stamp now = StableRead.Stamp.of(canonical.toPath());
-                if (now != null && !now.equals(seen.applied)) {
-                    if (!seen.announced) {
-                        seen.announced = true;
-                        log.info("deploy/{} keeps changing, so FileInstall has not picked it up yet; each complete version is applied as it comes.",
-                                canonical.getName());
-                    }
-                    seen.applied = now;
-                    installer.apply(canonical, false);
-                }
+            for (var it = touched.iterator(); it.hasNext();) {
+                candidates.add(new File(folder, it.next()));
+                it.remove();
             }
-            for (var it = pending.entrySet().iterator(); it.hasNext();) {
-                var entry = it.next();
-                if (!present.contains(entry.getKey())) {
-                    it.remove();
-                    if (entry.getValue().applied != null && !installer.reportedByFileInstall(entry.getKey())) {
-                        installer.uninstall(entry.getKey()); // FileInstall never knew it, so it reports no deletion
-                    }
+            // FileInstall knows files by the canonical path of the folder and their own name (a
+            // link keeps its name, and is refused when it points out of the folder).
+            File canonicalFolder = folder.getCanonicalFile();
+            Set<File> seenNow = new HashSet<>();
+            for (File file : candidates) {
+                File known = new File(canonicalFolder, file.getName());
+                if (seenNow.add(known)) {
+                    lookAt(known);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -195,6 +176,66 @@ public class ManifestWatch {
         }
         if (events != null && !pending.isEmpty()) {
             queueLook(POLL_MILLIS); // FileInstall may report it yet, or it may change in place
+        }
+    }
+
+    // Without events, or after events were lost: every manifest in the folder. Idle, one stat: a
+    // file created, renamed in or deleted changes the folder's time, trusted once settled (a
+    // second change within the timestamp step could hide behind it).
+    private List<File> listed() {
+        StableRead.Stamp folderNow = StableRead.Stamp.of(folder.toPath());
+        if (events == null && folderNow != null && folderNow.equals(folderLooked)) {
+            return List.of();
+        }
+        folderLooked = folderNow != null && folderNow.settled() ? folderNow : null;
+        File[] files = folder.listFiles();
+        List<File> manifests = new ArrayList<>();
+        for (File file : files == null ? new File[0] : files) {
+            if (ManifestInstaller.isManifest(file.getName())) {
+                manifests.add(file);
+            }
+        }
+        return manifests;
+    }
+
+    /**
+     * One manifest the file system said changed, or one still pending. FileInstall reports a
+     * known file's change only once it was unchanged across one of its scans, which with 10,000
+     * files in the folder takes 100 ms and more: a change of a file FileInstall knows is applied
+     * at once (FileInstall's own report of it then finds it applied). A new file is left to
+     * FileInstall for {@value #UNREPORTED_MILLIS} ms, then applied here at each change until
+     * FileInstall reports it. Deletions of known files are FileInstall's.
+     */
+    private void lookAt(File known) {
+        // Whatever it is: a folder or a FIFO of that name gets its error too (FileInstall reports regular files only).
+        boolean exists = Files.exists(known.toPath(), LinkOption.NOFOLLOW_LINKS);
+        if (installer.reportedByFileInstall(known)) {
+            pending.remove(known);
+            if (exists) {
+                installer.apply(known, false);
+            }
+            return;
+        }
+        if (!exists) {
+            Pending gone = pending.remove(known);
+            if (gone != null && gone.applied != null) {
+                installer.uninstall(known); // FileInstall never knew it, so it reports no deletion
+            }
+            return;
+        }
+        Pending seen = pending.computeIfAbsent(known, f -> new Pending());
+        if (System.nanoTime() - seen.seenNanos < TimeUnit.MILLISECONDS.toNanos(UNREPORTED_MILLIS)) {
+            return;
+        }
+        StableRead.Stamp now = StableRead.Stamp.of(known.toPath());
+        if (now != null && !now.equals(seen.applied)) {
+            if (!seen.announced) {
+                seen.announced = true;
+                log.info("deploy/{} keeps changing, so FileInstall has not picked it up yet; each complete version is applied as it comes.",
+                        known.getName());
+            }
+            seen.applied = now;
+            installer.apply(known, false);
         }
     }
 }
