@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -39,24 +40,37 @@ public final class FolderEvents implements Closeable {
     private final WatchService service;
     private final Listener listener;
     private final Thread thread;
+    private final boolean watching;
 
-    private FolderEvents(Path folder, WatchService service, Listener listener, String threadName) {
+    private FolderEvents(Path folder, WatchService service, Listener listener, String threadName, boolean watching) {
         this.folder = folder;
         this.service = service;
         this.listener = listener;
+        this.watching = watching;
         this.thread = DaemonThreads.named(threadName).newThread(this::listen);
     }
 
-    /** @return the folder's events, or null when its file system has none (then poll it) */
+    /**
+     * @return the folder's events (from when it exists, if it does not yet), or null when its
+     *         file system has none (then poll it)
+     */
     public static FolderEvents watch(Path folder, Listener listener, String threadName) throws IOException {
         WatchService service;
+        boolean watching = true;
         try {
             service = folder.getFileSystem().newWatchService();
-            register(folder, service);
         } catch (UnsupportedOperationException e) {
             return null;
         }
-        FolderEvents events = new FolderEvents(folder, service, listener, threadName);
+        try {
+            register(folder, service);
+        } catch (NoSuchFileException e) {
+            watching = false;
+        } catch (IOException | UnsupportedOperationException e) {
+            service.close();
+            throw e;
+        }
+        FolderEvents events = new FolderEvents(folder, service, listener, threadName, watching);
         events.thread.start();
         return events;
     }
@@ -73,6 +87,10 @@ public final class FolderEvents implements Closeable {
 
     private void listen() {
         try {
+            if (!watching) {
+                awaitFolder();
+                listener.lost(folder + " was made");
+            }
             while (true) {
                 WatchKey key = service.take();
                 List<Path> names = new ArrayList<>();
