@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.service.component.annotations.Activate;
@@ -61,6 +62,9 @@ public class ManifestInstaller implements ArtifactInstaller {
     private final Map<File, ScheduledFuture<?>> rechecks = new HashMap<>();
     // What each file was when last applied or refused, so an unchanged file is not read again.
     private final Map<File, StableRead.Stamp> lastRead = new HashMap<>();
+    // What the last parsed version of each file held: the watch and FileInstall often both report
+    // one new version, and a 10,000-tile file is not parsed twice for that.
+    private final Map<File, Long> lastContent = new HashMap<>();
     private final Set<File> reported = new HashSet<>();
 
     @Activate
@@ -104,6 +108,7 @@ public class ManifestInstaller implements ArtifactInstaller {
     public synchronized void uninstall(File file) {
         reported.remove(file);
         lastRead.remove(file);
+        lastContent.remove(file);
         cancelRecheck(file);
         CompositorLayer layer = layers.remove(file);
         if (layer == null) {
@@ -156,6 +161,11 @@ public class ManifestInstaller implements ArtifactInstaller {
                 // parsed below
             }
         }
+        long content = contentKey(read.bytes());
+        if (!force && Long.valueOf(content).equals(lastContent.get(file))) {
+            lastRead.put(file, read.stamp());
+            return; // the version last parsed, reported again
+        }
         Manifest manifest;
         try {
             manifest = parse(file, read.bytes());
@@ -168,10 +178,12 @@ public class ManifestInstaller implements ArtifactInstaller {
                 return;
             }
             lastRead.put(file, read.stamp());
+            lastContent.put(file, content);
             fail(file, e.getMessage());
             return;
         }
         lastRead.put(file, read.stamp());
+        lastContent.put(file, content);
         String name = manifest.compositor().orElse(nameOf(file));
         Optional<String> unreadable = TileRules.characterProblem("the compositor name its file name gives", name);
         if (unreadable.isPresent()) {
@@ -211,6 +223,12 @@ public class ManifestInstaller implements ArtifactInstaller {
         } catch (IOException e) {
             return true; // a dangling link: the read says it is gone
         }
+    }
+
+    private static long contentKey(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return crc.getValue() << 32 ^ bytes.length;
     }
 
     private Manifest parse(File file, byte[] bytes) throws ManifestException {
