@@ -21,11 +21,11 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * Guards the Web Console's door, ahead of its own login check (a whiteboard preprocessor runs
  * before any context's security): every console response forbids framing by other sites
- * ({@code X-Frame-Options} and {@code frame-ancestors}), each failed login is logged with the
- * remote address, and an address that keeps failing must wait longer and longer before its
- * next attempt is even checked (see {@link LoginThrottle}); meanwhile it gets 429 with
- * {@code Retry-After} at once, so waiting costs the server no thread. TRACE, which would echo
- * a request's headers back, is refused everywhere.
+ * ({@code X-Frame-Options: SAMEORIGIN}, {@code frame-ancestors 'self'}), each failed login is
+ * logged with the remote address, and an address that keeps failing must wait longer and longer
+ * before its next attempt is even checked (see {@link LoginThrottle}); meanwhile it gets 429
+ * with {@code Retry-After} at once, so waiting costs the server no thread. TRACE, which would
+ * echo a request's headers back, is refused everywhere.
  */
 @Component(service = Preprocessor.class)
 public class ConsoleGuard extends HttpFilter implements Preprocessor {
@@ -53,8 +53,8 @@ public class ConsoleGuard extends HttpFilter implements Preprocessor {
             chain.doFilter(request, response);
             return;
         }
-        response.setHeader("X-Frame-Options", "DENY");
-        response.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
+        response.setHeader("X-Frame-Options", "SAMEORIGIN");
+        response.setHeader("Content-Security-Policy", "frame-ancestors 'self'");
         String address = request.getRemoteAddr();
         long wait = throttle.waitNanos(address, System.nanoTime());
         if (wait > 0) {
