@@ -79,7 +79,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         while (true) {
             String message = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (message == null) {
-                throw new AssertionError("no matching message within " + timeout.toSeconds() + " s");
+                throw new AssertionError("no matching message within " + timeout.toSeconds() + " s"
+                        + (closed.isDone() ? " (the connection was closed: " + closed.handle((code, error) -> code != null ? code + " " + closeReason : String.valueOf(error)).join() + ")" : ""));
             }
             if (matching.test(message)) {
                 return message;

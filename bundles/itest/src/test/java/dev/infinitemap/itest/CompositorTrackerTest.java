@@ -72,6 +72,48 @@ class CompositorTrackerTest {
         Await.until(() -> map.tile(300, 100).isEmpty());
     }
 
+    /**
+     * Issue: a render that ignores the interrupt kept its thread, and each new install of the same
+     * bundle leaked another, with nothing reported.
+     */
+    @Test
+    void aRenderThatIgnoresTheInterruptIsFailedWithThatReasonAndItsNameGetsNoSecondThreadUntilItEnds() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        Compositor stubborn = canvas -> {
+            while (!release.get()) {
+                try {
+                    Thread.sleep(20); // the careless compositor's own loop
+                } catch (InterruptedException e) {
+                    // ignored, as the compositor this fixture stands for does
+                }
+            }
+            canvas.draw(row(700, 1, "late.png"));
+        };
+        ServiceRegistration<Compositor> first = register("itest-stubborn", 0, stubborn);
+        Await.until(() -> lastError("itest-stubborn").contains("ignored the interrupt: its render thread still runs (1 thread held"));
+        first.unregister();
+        for (int install = 0; install < 3; install++) {
+            ServiceRegistration<Compositor> again = register("itest-stubborn", 0, stubborn);
+            Await.until(() -> lastError("itest-stubborn").contains("its previous render ignored the interrupt and still runs"));
+            again.unregister();
+        }
+        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("infinitemap-render-itest-stubborn")))
+                .as("render threads of the compositor after four installs").hasSize(1);
+
+        ServiceRegistration<Compositor> waiting = register("itest-stubborn", 0, stubborn);
+        Await.until(() -> lastError("itest-stubborn").contains("it renders when that one ends"));
+        release.set(true);
+        Await.until(() -> map.tile(700, 100).isPresent()); // the held thread ended, so the waiting one rendered
+        waiting.unregister();
+        Await.until(() -> map.tile(700, 100).isEmpty());
+        assertThat(registry.compositors().stream().filter(c -> c.name().equals("itest-stubborn") && c.state() != CompositorInfo.State.STOPPED))
+                .as("no failed or active entry left behind by the renders that outlived their services").isEmpty();
+    }
+
+    private String lastError(String name) {
+        return registry.compositors().stream().filter(c -> c.name().equals(name)).map(c -> c.lastError().orElse("")).findFirst().orElse("");
+    }
+
     @Test
     void aSecondCompositorWithATakenNameWaitsListedAsFailedAndDrawsWhenTheFirstLeaves() throws Exception {
         ServiceRegistration<Compositor> first = register("itest-same-name", 0, canvas -> canvas.draw(row(400, 1, "first.png")));

@@ -3,6 +3,7 @@ package dev.infinitemap.daemon.compositor;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +50,8 @@ public class CompositorTracker {
     static final String PID = "dev.infinitemap.daemon.compositors";
     static final String NAME = CompositorComponent.PREFIX_ + "name";
     static final String LAYER = CompositorComponent.PREFIX_ + "layer";
+    /** How long an interrupted render may take to end before its thread counts as held. */
+    static final long STUCK_GRACE_MILLIS = 500;
 
     @ObjectClassDefinition(name = "InfiniteMap compositors", description = "How the runtime treats compositor services.")
     @interface Config {
@@ -63,6 +66,8 @@ public class CompositorTracker {
     private final ExecutorService renderers = Executors.newCachedThreadPool(DaemonThreads.named("infinitemap-compositor-render"));
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("infinitemap-compositor-watchdog"));
     private volatile long renderTimeoutMillis;
+    // Compositor names whose render ignored the interrupt, until that render ends.
+    private final Map<String, CompletableFuture<Void>> stuck = new ConcurrentHashMap<>();
 
     @Activate
     public CompositorTracker(@Reference DeltaPublisher publisher, @Reference CompositorStates states,
@@ -114,9 +119,27 @@ public class CompositorTracker {
     }
 
     // On a thread of its own, with a time limit: a compositor that hangs or throws harms no other.
+    // A render that ignores the interrupt keeps its thread; such a compositor name gets no second
+    // thread while the first runs (it renders once that one ends), so a bundle that hangs at every
+    // install does not leak a thread per install.
     private void render(Compositor compositor, CompositorCanvas canvas, String owner) {
         CompositorLayer layer = canvas.mapLayer();
         String name = layer.name();
+        CompletableFuture<Void> previous = stuck.get(name);
+        if (previous != null && previous.isDone()) {
+            stuck.remove(name, previous);
+            previous = null;
+        }
+        if (previous != null) {
+            layer.failed("its previous render ignored the interrupt and still runs (1 render thread held); it renders when that one ends");
+            previous.thenRun(() -> {
+                if (canvases.containsValue(canvas)) {
+                    render(compositor, canvas, owner);
+                }
+            });
+            return;
+        }
+        CompletableFuture<Void> finished = new CompletableFuture<>();
         Future<?> render;
         try {
             render = renderers.submit(() -> {
@@ -128,7 +151,15 @@ public class CompositorTracker {
                     Thread.currentThread().interrupt();
                 } catch (Exception | LinkageError e) {
                     log.error("Compositor {} of {} failed to render: {}", name, owner, e.toString());
-                    layer.failed("render failed: " + e);
+                    if (canvases.containsValue(canvas)) { // a render that outlived its service leaves no entry behind
+                        layer.failed("render failed: " + e);
+                    }
+                } finally {
+                    // No longer held before those waiting for it hear so, so they get a thread.
+                    if (stuck.remove(name, finished)) {
+                        log.info("The render thread compositor {} held since it ignored the interrupt has ended.", name);
+                    }
+                    finished.complete(null);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -141,8 +172,27 @@ public class CompositorTracker {
                 log.error("Compositor {} of {} did not finish rendering within {} ms; it was interrupted. Other compositors are not affected.",
                         name, owner, limit);
                 layer.failed("did not finish rendering within " + limit + " ms");
+                watchdog.schedule(() -> holdIfStuck(name, owner, limit, finished, canvas), STUCK_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             }
         }, limit, TimeUnit.MILLISECONDS);
+    }
+
+    // A render that honours the interrupt has ended by now; one that has not keeps its thread.
+    private void holdIfStuck(String name, String owner, long limit, CompletableFuture<Void> finished, CompositorCanvas canvas) {
+        if (finished.isDone()) {
+            return;
+        }
+        stuck.put(name, finished);
+        if (finished.isDone()) {
+            stuck.remove(name, finished); // it ended just now
+            return;
+        }
+        log.error("Compositor {} of {} ignored the interrupt: its render thread still runs ({} such thread(s) in the runtime). "
+                + "The compositor gets no other thread until it ends.", name, owner, stuck.size());
+        if (canvases.containsValue(canvas)) {
+            canvas.mapLayer().failed("did not finish rendering within " + limit + " ms and ignored the interrupt: its render thread still runs "
+                    + "(1 thread held; it gets no other until that one ends)");
+        }
     }
 
     void removeCompositor(ServiceReference<Compositor> reference) {

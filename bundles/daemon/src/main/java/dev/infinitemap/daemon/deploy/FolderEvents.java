@@ -34,6 +34,10 @@ public final class FolderEvents implements Closeable {
 
         /** Events were lost, or the folder was deleted and made again: anything may have changed. */
         void lost(String why);
+
+        /** The folder, missing when the watch began, is there now (whoever made it saw what it holds). */
+        default void appeared() {
+        }
     }
 
     private final Path folder;
@@ -89,7 +93,7 @@ public final class FolderEvents implements Closeable {
         try {
             if (!watching) {
                 awaitFolder();
-                listener.lost(folder + " was made");
+                listener.appeared();
             }
             while (true) {
                 WatchKey key = service.take();

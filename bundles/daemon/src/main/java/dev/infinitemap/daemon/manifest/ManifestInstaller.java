@@ -5,8 +5,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -118,6 +120,13 @@ public class ManifestInstaller implements ArtifactInstaller {
         int tiles = layer.tiles().size();
         layer.leave();
         log.info("deploy/{} removed: its {} tiles left the map (compositor {}).", file.getName(), tiles, layer.name());
+    }
+
+    /** @return the files this installer holds a compositor or an error for */
+    synchronized List<File> files() {
+        Set<File> files = new HashSet<>(layers.keySet());
+        files.addAll(reported);
+        return new ArrayList<>(files);
     }
 
     /** @return whether FileInstall has reported this file (and so reports its changes and deletion) */

@@ -110,6 +110,11 @@ public class ManifestWatch {
                 lookAtAll.set(true);
                 queueLook(0);
             }
+
+            @Override
+            public void appeared() {
+                lost("the folder was made");
+            }
         };
         try {
             FolderEvents watch = FolderEvents.watch(dir, listener, "infinitemap-manifest-events");
@@ -154,8 +159,23 @@ public class ManifestWatch {
         }
         try {
             List<File> candidates = new ArrayList<>(pending.keySet());
-            if (events == null || lookAtAll.getAndSet(false)) {
+            boolean all = lookAtAll.getAndSet(false);
+            if (events == null || all) {
                 candidates.addAll(listed());
+            }
+            // Events were lost or the folder was made again (and FileInstall restarted): a manifest
+            // deleted meanwhile may never be reported by FileInstall, so the installer's files are
+            // checked too, and those gone are uninstalled here.
+            Set<File> gone = new HashSet<>();
+            if (all) {
+                for (File held : installer.files()) {
+                    if (!Files.exists(held.toPath(), LinkOption.NOFOLLOW_LINKS)) {
+                        gone.add(held);
+                    }
+                }
+            }
+            for (File held : gone) {
+                installer.uninstall(held);
             }
             for (var it = touched.iterator(); it.hasNext();) {
                 candidates.add(new File(folder, it.next()));

@@ -51,8 +51,11 @@ public class MapFeed {
 
     static final String PID = "dev.infinitemap.web.socket";
 
-    /** A client that has not taken a fragment for this long is not reading. */
-    static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A client that has not taken a fragment for this long is not reading. Long enough that a
+     * reader pausing for a garbage collection or a network hiccup on a busy machine is not it.
+     */
+    static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private final InfiniteMap map;
     private final Logger log;
@@ -318,7 +321,7 @@ public class MapFeed {
      * least {@link #STALLED_NANOS}, until what waits is back under nine tenths of it: they are
      * the ones holding the memory, and clients that read are never among them. Runs after each
      * change and with every camera tick (20 times a second), so a stalled client is found within
-     * a second and a little more.
+     * three seconds and a little more.
      */
     private void enforceBudget() {
         long budget = budgetChars();
@@ -339,7 +342,7 @@ public class MapFeed {
                 }
             }
             if (waiting.isEmpty()) {
-                return; // only clients that read: the next check, at most 50 ms away, finds those that stopped
+                return; // only clients that read: a check at most 50 ms away finds those that stopped
             }
             waiting.sort(Comparator.comparingLong(Client::waitingSinceNanos));
             int closed = 0;
