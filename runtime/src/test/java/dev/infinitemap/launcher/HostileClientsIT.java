@@ -90,9 +90,18 @@ class HostileClientsIT {
             for (int f = 0; f < 4; f++) {
                 runtime.deploy("budget-" + f + ".manifest.json", TestManifests.row(f * 50_000, 50_000, 21_000, "b.png"));
             }
-            for (int f = 0; f < 4; f++) {
-                String last = "\"" + (f * 50_000 + 49_999) + ",21000\"";
-                reader.next(m -> m.contains(last), TIMEOUT);
+            // The four files reach the map in any order (FileInstall and the watch race).
+            java.util.Set<Integer> missing = new java.util.HashSet<>(List.of(0, 1, 2, 3));
+            while (!missing.isEmpty()) {
+                String update;
+                try {
+                    update = reader.next(m -> m.contains(",21000\""), TIMEOUT);
+                } catch (AssertionError e) {
+                    String log = runtime.log();
+                    throw new AssertionError("manifests " + missing + " did not reach the reader; the runtime's log ends:\n"
+                            + log.substring(Math.max(0, log.length() - 4000)), e);
+                }
+                missing.removeIf(f -> update.contains("\"" + (f * 50_000 + 49_999) + ",21000\""));
             }
             RuntimeProcess.awaitCondition("a log line about clients closed with 1013", TIMEOUT,
                     () -> runtime.log().contains("WebSocket client(s) with 1013 (try again later)"));

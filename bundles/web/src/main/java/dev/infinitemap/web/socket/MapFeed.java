@@ -66,6 +66,7 @@ public class MapFeed {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong overRate = new AtomicLong();
     private final AtomicLong tooSlow = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean closingStalled = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread fanOut;
     private final ThreadPoolExecutor catchUps;
     private final ScheduledExecutorService timers;
@@ -317,13 +318,27 @@ public class MapFeed {
     }
 
     /**
-     * Over the budget for all clients, closes those that have waited longest for a read, and at
-     * least {@link #STALLED_NANOS}, until what waits is back under nine tenths of it: they are
-     * the ones holding the memory, and clients that read are never among them. Runs after each
-     * change and with every camera tick (20 times a second), so a stalled client is found within
-     * three seconds and a little more.
+     * Over the budget for all clients, has those that have waited longest for a read, and at
+     * least {@link #STALLED_NANOS}, closed until what waits is back under nine tenths of it: they
+     * are the ones holding the memory, and clients that read are never among them. Checked after
+     * each change and with every camera tick (20 times a second), so a stalled client is found
+     * within three seconds and a little more. The closing happens on the timer thread: closing a
+     * connection goes through Jetty, and the fan-out must never wait for that.
      */
     private void enforceBudget() {
+        if (buffered.get() > budgetChars() && closingStalled.compareAndSet(false, true)) {
+            try {
+                timers.execute(() -> {
+                    closingStalled.set(false);
+                    closeStalled();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // deactivated
+            }
+        }
+    }
+
+    private void closeStalled() {
         long budget = budgetChars();
         if (buffered.get() <= budget) {
             return;
