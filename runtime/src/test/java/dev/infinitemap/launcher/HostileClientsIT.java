@@ -183,7 +183,10 @@ class HostileClientsIT {
             for (WsClient viewer : viewers) {
                 viewer.next(m -> m.contains("\"x\":9300"), TIMEOUT);
             }
-            assertEquals(1008, flooder.closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+            // Closed with 1008; a flooder that is still writing when the server gives up waiting
+            // for its answer to the close sees the connection drop instead.
+            Integer code = flooder.closed.handle((status, error) -> status).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(code == null || code == 1008, "closed with " + code);
             assertTrue(flooder.received.stream().anyMatch(m -> m.contains("\"type\":\"error\"") && m.contains("messages a second")),
                     "the flooder was told why: " + flooder.messages);
             flood.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

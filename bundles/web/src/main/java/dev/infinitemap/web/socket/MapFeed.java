@@ -206,7 +206,7 @@ public class MapFeed {
                 if (session.isOpen()) {
                     session.disconnect();
                 }
-            }, 5, TimeUnit.SECONDS);
+            }, 10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             session.disconnect(); // shutting down
         }
