@@ -258,7 +258,9 @@ class ViewersIT {
         Path socketCfg = runtime.home.resolve("deploy/dev.infinitemap.web.socket.cfg");
         String socketSettings = Files.readString(socketCfg);
         runtime.deploy("keep.manifest.json", "{ \"9500,0\": {\"brick\": \"k.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
-        RuntimeProcess.awaitCondition("the manifest on the map", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=9500&y0=0&x1=9500&y1=0").contains("9500,0"));
+        // The map and the compositors' list are updated one after the other: wait for both.
+        RuntimeProcess.awaitCondition("the manifest on the map and in the list", TIMEOUT,
+                () -> body("/infinitemap/api/tiles?x0=9500&y0=0&x1=9500&y1=0").contains("9500,0") && tileCountsExceptClock().contains("keep=1 "));
         String compositorsBefore = tileCountsExceptClock();
         try (WsClient client = new WsClient(runtime.port, "?mode=batch")) {
             // In file-name order, as FileInstall applies them and Config Admin delivers them.
