@@ -87,7 +87,7 @@ final class CoreBundles {
 
     // A core bundle is one we installed by reference from a bundle/ folder, this runtime
     // folder's or, when the folder was moved with its data/, the one it was copied from.
-    private static boolean isCoreLocation(String location) {
+    static boolean isCoreLocation(String location) {
         return location.startsWith(LOCATION_PREFIX + "file:") && location.contains("/bundle/");
     }
 

@@ -107,6 +107,7 @@ public final class Main {
             }
             password.warning().ifPresent(log::warn);
             handleStopSignals();
+            ExitCalls.watch(() -> framework, settings.home(), log);
             boolean first = true;
             while (true) {
                 startFramework(password);
@@ -152,6 +153,7 @@ public final class Main {
         framework.init();
         FrameworkCache.belongsTo(settings.home());
         List<Bundle> core = CoreBundles.reconcile(framework.getBundleContext(), entries);
+        ExitCalls.holdBack(framework.getBundleContext(), settings.home(), log);
         framework.start();
         List<String> notActive = new ArrayList<>();
         for (Bundle bundle : core) {

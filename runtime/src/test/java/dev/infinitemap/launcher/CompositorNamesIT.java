@@ -55,8 +55,8 @@ class CompositorNamesIT {
                     () -> tiles(runtime).contains("\"1,-500\":{\"brick\":\"b.png\"") && !tiles(runtime).contains("\"2,-500\""));
             Files.delete(deploy.resolve("clock.manifest.json"));
             RuntimeProcess.awaitCondition("only the clock bundle left under its name", TIMEOUT,
-                    () -> count(body(runtime, "/infinitemap/api/compositors"), "\"name\":\"clock\"") == 1);
-            assertEquals("active", state(body(runtime, "/infinitemap/api/compositors"), "clock", "\"kind\":\"bundle\""));
+                    () -> count(runtime.body("/infinitemap/api/compositors"), "\"name\":\"clock\"") == 1);
+            assertEquals("active", state(runtime.body("/infinitemap/api/compositors"), "clock", "\"kind\":\"bundle\""));
             assertEquals(0, runtime.stop());
         }
     }
@@ -81,15 +81,7 @@ class CompositorNamesIT {
     }
 
     private static String tiles(RuntimeProcess runtime) {
-        return body(runtime, "/infinitemap/api/tiles?x0=0&y0=-500&x1=2&y1=-500");
-    }
-
-    private static String body(RuntimeProcess runtime, String path) {
-        try {
-            return runtime.get(path).body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return runtime.body("/infinitemap/api/tiles?x0=0&y0=-500&x1=2&y1=-500");
     }
 
     private static int count(String text, String part) {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.infinitemap.fixture.ExitingActivator;
+
 /**
  * Crashes and a vanishing folder: after {@code kill -9} at a bad moment, the next start shows
  * exactly what the files in {@code deploy/} say, with no cleanup by hand.
@@ -69,13 +71,42 @@ class FaultsIT {
             }, "burst-writer");
             writer.start();
             RuntimeProcess.awaitCondition("the burst reaching the map", TIMEOUT,
-                    () -> body(runtime, "/infinitemap/api/compositors").contains("burst-"));
+                    () -> runtime.body("/infinitemap/api/compositors").contains("burst-"));
             runtime.kill();
             writing.set(false);
             writer.join();
 
             runtime.start();
             assertEquals(expected(lastWritten), burstTiles(runtime), "the map after the restart equals the files on disk");
+            assertEquals(0, runtime.stop());
+        }
+    }
+
+    @Test
+    void aBundleThatCallsSystemExitIsNamedAndStaysStoppedUntilItsJarIsReplaced() throws Exception {
+        try (RuntimeProcess runtime = new RuntimeProcess(dir)) {
+            runtime.start();
+            runtime.deploy("exits.jar", TestJars.exitingCompositorBundle("test.exits", "1.0.0", true));
+            assertEquals(ExitingActivator.STATUS, runtime.awaitExit(TIMEOUT), "the process ends with the bundle's exit code");
+            assertTrue(runtime.log().contains("Bundle test.exits 1.0.0 (deploy/exits.jar) called System.exit from "
+                    + ExitingActivator.class.getName()), runtime.log());
+
+            runtime.start();
+            RuntimeProcess.awaitCondition("test.exits listed as failed, with the reason", TIMEOUT, () -> runtime.body("/infinitemap/api/compositors").matches("(?s).*\\{\"name\":\"test\\.exits\",\"kind\":\"bundle\",[^}]*}[^}]*\"state\":\"failed\",[^}]*called System\\.exit.*"));
+            assertTrue(runtime.log().contains("Not starting bundle test.exits 1.0.0 (deploy/exits.jar): it called System.exit"), runtime.log());
+            assertTrue(runtime.adminBody("/system/console/bundles.json").matches("(?s).*\"state\":\"Resolved\",[^}]*\"symbolicName\":\"test\\.exits\".*"),
+                    "installed, not started");
+
+            runtime.deploy("exits.jar", TestJars.exitingCompositorBundle("test.exits", "1.0.1", false));
+            RuntimeProcess.awaitCondition("the replaced bundle started", TIMEOUT, () -> runtime.adminBody("/system/console/bundles.json")
+                    .matches("(?s).*\"state\":\"Active\",[^}]*\"symbolicName\":\"test\\.exits\".*"));
+            RuntimeProcess.awaitCondition("the failure gone from the compositors", TIMEOUT,
+                    () -> !runtime.body("/infinitemap/api/compositors").contains("System.exit"));
+            assertEquals(0, runtime.stop());
+
+            runtime.start();
+            assertTrue(runtime.adminBody("/system/console/bundles.json").matches("(?s).*\"state\":\"Active\",[^}]*\"symbolicName\":\"test\\.exits\".*"),
+                    "after the next start the replaced bundle runs as any other");
             assertEquals(0, runtime.stop());
         }
     }
@@ -88,9 +119,9 @@ class FaultsIT {
             runtime.kill(); // at once: FileInstall is installing it, or about to
             runtime.start();
             RuntimeProcess.awaitCondition("commons-lang3 active after the restart", TIMEOUT,
-                    () -> adminBody(runtime, "/system/console/bundles.json")
+                    () -> runtime.adminBody("/system/console/bundles.json")
                             .matches("(?s).*\"state\":\"Active\",[^}]*\"symbolicName\":\"org.apache.commons.lang3\".*"));
-            assertTrue(body(runtime, "/infinitemap/api/status").contains("\"ready\":true"));
+            assertTrue(runtime.body("/infinitemap/api/status").contains("\"ready\":true"));
             assertEquals(0, runtime.stop());
         }
     }
@@ -110,8 +141,8 @@ class FaultsIT {
             Files.createDirectory(deploy);
             runtime.deploy("again.manifest.json", "{ \"1,1\": {\"brick\": \"a.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
             RuntimeProcess.awaitCondition("only the new folder's manifest on the map", TIMEOUT,
-                    () -> body(runtime, "/infinitemap/api/status").matches(".*\"tiles\":1,\"compositors\":1,.*"));
-            assertTrue(body(runtime, "/infinitemap/api/tiles?x0=1&y0=1&x1=1&y1=1").contains("\"1,1\":{\"brick\":\"a.png\""));
+                    () -> runtime.body("/infinitemap/api/status").matches(".*\"tiles\":1,\"compositors\":1,.*"));
+            assertTrue(runtime.body("/infinitemap/api/tiles?x0=1&y0=1&x1=1&y1=1").contains("\"1,1\":{\"brick\":\"a.png\""));
             // FileInstall's own watch died with the folder: the daemon has it look afresh, and it
             // sees what only it handles (a configuration) in the new folder.
             RuntimeProcess.awaitCondition("FileInstall told to look afresh", TIMEOUT, () -> runtime.log().contains("FileInstall looks at deploy/ afresh"));
@@ -138,12 +169,12 @@ class FaultsIT {
 
                 runtime.deploy("still.manifest.json", "{ \"2,2\": {\"brick\": \"a.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
                 RuntimeProcess.awaitCondition("a manifest still applied", TIMEOUT,
-                        () -> body(runtime, "/infinitemap/api/tiles?x0=2&y0=2&x1=2&y1=2").contains("\"2,2\""));
+                        () -> runtime.body("/infinitemap/api/tiles?x0=2&y0=2&x1=2&y1=2").contains("\"2,2\""));
 
                 Files.delete(runtime.home.resolve("deploy/huge.jar"));
                 runtime.deploy("commons-lang3.jar", TestJars.commonsLang3());
                 RuntimeProcess.awaitCondition("a bundle that fits installed and active", TIMEOUT,
-                        () -> adminBody(runtime, "/system/console/bundles.json")
+                        () -> runtime.adminBody("/system/console/bundles.json")
                                 .matches("(?s).*\"state\":\"Active\",[^}]*\"symbolicName\":\"org.apache.commons.lang3\".*"));
                 assertEquals(0, runtime.stop());
             } finally {
@@ -174,26 +205,10 @@ class FaultsIT {
     private static Map<String, String> burstTiles(RuntimeProcess runtime) {
         Map<String, String> tiles = new TreeMap<>();
         Matcher m = Pattern.compile("\"(\\d+,\\d+)\":\\{\"brick\":\"([^\"]+)\"")
-                .matcher(body(runtime, "/infinitemap/api/tiles?x0=0&y0=" + Y + "&x1=99&y1=" + (Y + FILES - 1)));
+                .matcher(runtime.body("/infinitemap/api/tiles?x0=0&y0=" + Y + "&x1=99&y1=" + (Y + FILES - 1)));
         while (m.find()) {
             tiles.put(m.group(1), m.group(2));
         }
         return tiles;
-    }
-
-    private static String body(RuntimeProcess runtime, String path) {
-        try {
-            return runtime.get(path).body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String adminBody(RuntimeProcess runtime, String path) {
-        try {
-            return runtime.getAsAdmin(path).body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 }

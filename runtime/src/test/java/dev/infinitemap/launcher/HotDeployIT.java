@@ -118,10 +118,10 @@ class HotDeployIT {
         runtime.deploy(jar.getFileName().toString(), newVersion);
         Pattern after = Pattern.compile(String.format(clockAtLayer, "0\\.1\\.1", 6));
         RuntimeProcess.awaitCondition("the clock's new version on layer 6", TIMEOUT,
-                () -> after.matcher(body("/infinitemap/api/compositors")).find());
+                () -> after.matcher(runtime.body("/infinitemap/api/compositors")).find());
         assertEquals(id, bundleId("dev.infinitemap.compositor.clock"), "updated in place, not reinstalled");
-        assertEquals(1, countOf("\"name\":\"clock\"", body("/infinitemap/api/compositors")), "one clock, not the old one beside the new");
-        Matcher now = after.matcher(body("/infinitemap/api/compositors"));
+        assertEquals(1, countOf("\"name\":\"clock\"", runtime.body("/infinitemap/api/compositors")), "one clock, not the old one beside the new");
+        Matcher now = after.matcher(runtime.body("/infinitemap/api/compositors"));
         assertTrue(now.find());
         assertEquals(before.group(1), now.group(1), "the same number of clock tiles, all on the new layer");
     }
@@ -137,8 +137,8 @@ class HotDeployIT {
         Files.delete(runtime.home.resolve("deploy/zz-copy.jar"));
         RuntimeProcess.awaitCondition("the copy's removal noted", TIMEOUT, () -> runtime.log().contains("deploy/zz-copy.jar removed; it had not been installed"));
         assertEquals("Active", bundleState("dev.infinitemap.compositor.region"));
-        assertTrue(body("/infinitemap/api/compositors").matches("(?s).*\\{\"name\":\"region\",\"kind\":\"bundle\"[^}]*}[^}]*\"state\":\"active\".*"),
-                body("/infinitemap/api/compositors"));
+        assertTrue(runtime.body("/infinitemap/api/compositors").matches("(?s).*\\{\"name\":\"region\",\"kind\":\"bundle\"[^}]*}[^}]*\"state\":\"active\".*"),
+                runtime.body("/infinitemap/api/compositors"));
     }
 
     /**
@@ -161,12 +161,12 @@ class HotDeployIT {
         Pattern keptWithReason = Pattern.compile(entry.formatted("1\\.0\\.0") + "[^}]*\"lastError\":\"deploy/victim.jar was replaced by a file that cannot be "
                 + "installed \\(it is not a valid jar \\(zip\\) file[^\"]*\\), so version 1.0.0 keeps running");
         runtime.deploy("victim.jar", victim);
-        RuntimeProcess.awaitCondition("the victim compositor drawing", TIMEOUT, () -> drawing.matcher(body("/infinitemap/api/compositors")).find()
-                && !body("/infinitemap/api/compositors").contains("lastError\":\"deploy/victim.jar"));
+        RuntimeProcess.awaitCondition("the victim compositor drawing", TIMEOUT, () -> drawing.matcher(runtime.body("/infinitemap/api/compositors")).find()
+                && !runtime.body("/infinitemap/api/compositors").contains("lastError\":\"deploy/victim.jar"));
         try {
             runtime.deploy("victim.jar", "truncated, not a jar".getBytes(StandardCharsets.UTF_8));
             RuntimeProcess.awaitCondition("version 1.0.0 drawing again, its entry naming the file and the reason", TIMEOUT,
-                    () -> keptWithReason.matcher(body("/infinitemap/api/compositors")).find());
+                    () -> keptWithReason.matcher(runtime.body("/infinitemap/api/compositors")).find());
             assertEquals("Active", bundleState("test.compositor.victim"));
             RuntimeProcess.awaitCondition("the log naming the file, the reason and the bundle kept", TIMEOUT, () -> runtime.log().lines().anyMatch(l ->
                     l.contains("deploy/victim.jar was not installed: it is not a valid jar (zip) file")
@@ -174,15 +174,15 @@ class HotDeployIT {
 
             runtime.deploy("victim.jar", victim);
             RuntimeProcess.awaitCondition("the same good jar back, no error left", TIMEOUT,
-                    () -> drawing.matcher(body("/infinitemap/api/compositors")).find() && !body("/infinitemap/api/compositors").contains("lastError\":\"deploy/victim.jar"));
+                    () -> drawing.matcher(runtime.body("/infinitemap/api/compositors")).find() && !runtime.body("/infinitemap/api/compositors").contains("lastError\":\"deploy/victim.jar"));
 
             runtime.deploy("victim.jar", "corrupt again".getBytes(StandardCharsets.UTF_8));
-            RuntimeProcess.awaitCondition("kept again after a second corrupt copy", TIMEOUT, () -> keptWithReason.matcher(body("/infinitemap/api/compositors")).find());
+            RuntimeProcess.awaitCondition("kept again after a second corrupt copy", TIMEOUT, () -> keptWithReason.matcher(runtime.body("/infinitemap/api/compositors")).find());
 
             runtime.deploy("victim.jar", fixed);
             Pattern newVersion = Pattern.compile(entry.formatted("1\\.1\\.0") + "[^}]*}");
             RuntimeProcess.awaitCondition("version 1.1.0 drawing alone, no error left", TIMEOUT, () -> {
-                String compositors = body("/infinitemap/api/compositors");
+                String compositors = runtime.body("/infinitemap/api/compositors");
                 return newVersion.matcher(compositors).find() && compositors.split("\"name\":\"victim\"", -1).length == 2
                         && !compositors.contains("lastError\":\"deploy/victim.jar");
             });
@@ -193,14 +193,6 @@ class HotDeployIT {
     }
 
     /** The body of a public GET, for conditions polled in lambdas. */
-    private static String body(String path) {
-        try {
-            return runtime.get(path).body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static int countOf(String needle, String text) {
         return text.split(Pattern.quote(needle), -1).length - 1;
     }

@@ -132,7 +132,7 @@ class RuntimeLifecycleIT {
             original.start();
             original.deploy("dev.infinitemap.compositor.region.cfg", "originX=-30\noriginY=12\nwidth=3\nheight=2\n".getBytes(StandardCharsets.UTF_8));
             RuntimeProcess.awaitCondition("the region redrawn with 6 tiles", Duration.ofSeconds(20),
-                    () -> body(original, "/infinitemap/api/compositors").matches("(?s).*\"name\":\"region\".*?\"tiles\":6,.*"));
+                    () -> original.body("/infinitemap/api/compositors").matches("(?s).*\"name\":\"region\".*?\"tiles\":6,.*"));
             assertEquals(0, original.stop());
 
             try (RuntimeProcess copy = RuntimeProcess.copyOf(original.home, elsewhere)) {
@@ -152,14 +152,6 @@ class RuntimeLifecycleIT {
                 assertEquals(1, occurrences(copy.log(), "rebuilding the cache"), "a second start of the copy keeps its cache");
                 assertEquals(0, copy.stop());
             }
-        }
-    }
-
-    private static String body(RuntimeProcess runtime, String path) {
-        try {
-            return runtime.get(path).body();
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 
@@ -203,17 +195,17 @@ class RuntimeLifecycleIT {
                     + "\"lastError\":\"deploy/" + spiral.getFileName() + " was replaced by a file that cannot be installed \\(it is not a valid jar");
             runtime.deploy(spiral.getFileName().toString(), "not a jar any more".getBytes(StandardCharsets.UTF_8));
             RuntimeProcess.awaitCondition("the spiral kept drawing, its entry saying why", Duration.ofSeconds(30),
-                    () -> kept.matcher(body(runtime, "/infinitemap/api/compositors")).find());
+                    () -> kept.matcher(runtime.body("/infinitemap/api/compositors")).find());
             assertEquals(0, runtime.stop());
 
             runtime.start();
             RuntimeProcess.awaitCondition("the spiral still kept after a restart", Duration.ofSeconds(30),
-                    () -> kept.matcher(body(runtime, "/infinitemap/api/compositors")).find());
+                    () -> kept.matcher(runtime.body("/infinitemap/api/compositors")).find());
             assertEquals(0, runtime.stop());
 
             Files.delete(spiral);
             runtime.start();
-            assertFalse(body(runtime, "/infinitemap/api/compositors").contains("\"name\":\"spiral\""));
+            assertFalse(runtime.body("/infinitemap/api/compositors").contains("\"name\":\"spiral\""));
             assertFalse(runtime.getAsAdmin("/system/console/bundles.json").body().contains("dev.infinitemap.compositor.spiral"),
                     "the bundle kept from its copy left with its file");
             assertEquals(0, runtime.stop());

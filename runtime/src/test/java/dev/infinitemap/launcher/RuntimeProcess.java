@@ -176,6 +176,38 @@ final class RuntimeProcess implements AutoCloseable {
         return given != null ? given : Files.readString(home.resolve("conf/admin.password")).strip();
     }
 
+    /** The body of an anonymous GET; a failed request fails the test. */
+    String body(String path) {
+        try {
+            return get(path).body();
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted during GET " + path, e);
+        }
+    }
+
+    /** The body of a GET as the console's admin; a failed request fails the test. */
+    String adminBody(String path) {
+        try {
+            return getAsAdmin(path).body();
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " as admin failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted during GET " + path, e);
+        }
+    }
+
+    /** Waits for the process to end by itself and returns its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the runtime did not end within " + timeout.toSeconds() + " s");
+        }
+        return process.exitValue();
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return get(path, null, null);
     }

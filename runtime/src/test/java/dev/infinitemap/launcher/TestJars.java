@@ -57,6 +57,26 @@ final class TestJars {
     }
 
     /**
+     * A compositor bundle (it declares the compositor capability) whose activator calls
+     * {@code System.exit}, or, with {@code exits} false, the same bundle without the activator.
+     */
+    static byte[] exitingCompositorBundle(String symbolicName, String version, boolean exits) throws IOException {
+        String classFile = "dev/infinitemap/fixture/ExitingActivator.class";
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", symbolicName,
+                "Bundle-Version", version, "Provide-Capability", "dev.infinitemap.compositor;dev.infinitemap.compositor=compositor"));
+        if (!exits) {
+            return jar(headers, Map.of());
+        }
+        byte[] activator;
+        try (InputStream in = TestJars.class.getClassLoader().getResourceAsStream(classFile)) {
+            activator = in.readAllBytes();
+        }
+        headers.put("Bundle-Activator", "dev.infinitemap.fixture.ExitingActivator");
+        headers.put("Import-Package", "org.osgi.framework");
+        return jar(headers, Map.of(classFile, activator));
+    }
+
+    /**
      * A copy of a bundle jar with some main manifest headers replaced and one text entry
      * rewritten: a new version of a bundle without building one.
      */
