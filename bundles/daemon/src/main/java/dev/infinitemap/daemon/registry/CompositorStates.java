@@ -76,6 +76,11 @@ public class CompositorStates implements CompositorRegistry, FrameworkListener {
         }
     }
 
+    /** @return whether the framework is still starting (it has not reported STARTED yet) */
+    public boolean starting() {
+        return starting;
+    }
+
     @Override
     public List<CompositorInfo> compositors() {
         return states.values().stream().map(this::noted).sorted(Comparator.comparing(CompositorInfo::name)).toList();

@@ -95,22 +95,42 @@ class ManifestReaderFuzzTest {
         assertEquals(2, reader.read(new ByteArrayInputStream(input)).tiles().size());
     }
 
-    /** @return true when read, false when refused with a precise reason; fails on anything else */
+    /**
+     * @return true when read, false when refused with a precise reason; fails on anything else,
+     *         and when the product's in-memory path and the streaming path disagree
+     */
     private boolean readsOrExplains(byte[] input, String name) {
+        Object fromBytes = outcome(() -> reader.read(input), input, name);
+        Object fromStream = outcome(() -> reader.read(new ByteArrayInputStream(input)), input, name);
+        assertEquals(fromStream, fromBytes, name + ": the in-memory read and the streamed read agree");
+        return !(fromBytes instanceof String);
+    }
+
+    /**
+     * The tiles, compositor and layer read, or the error's message. (Whether an error counts as
+     * a file cut short may differ: the stream path says so once the parser has read to the end of
+     * its input, the in-memory one when the parser stands at the end; ManifestReaderTest checks it.)
+     */
+    private static Object outcome(ManifestRead read, byte[] input, String name) {
         try {
-            reader.read(new ByteArrayInputStream(input));
-            return true;
+            Manifest manifest = read.read();
+            return List.of(manifest.tiles().tiles(), manifest.compositor(), manifest.layer());
         } catch (ManifestException e) {
             String message = e.getMessage();
             boolean precise = message != null && (message.matches("(?s).*line \\d+, column \\d+.*") || message.contains("\""));
             if (!precise) {
                 fail(name + " (" + HexFormat.of().formatHex(input, 0, Math.min(input.length, 64)) + "...) was refused without a position or key: " + message);
             }
-            return false;
+            return message;
         } catch (Throwable t) {
             fail(name + " (" + HexFormat.of().formatHex(input, 0, Math.min(input.length, 64)) + "...) escaped with " + t, t);
-            return false;
+            return null;
         }
+    }
+
+    @FunctionalInterface
+    private interface ManifestRead {
+        Manifest read() throws ManifestException;
     }
 
     private static byte[] mutate(byte[] seed, Random random) {

@@ -158,7 +158,7 @@ class ManifestReaderTest {
     }
 
     private Manifest read(String json) throws ManifestException {
-        return reader.read(stream(json));
+        return reader.read(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static ByteArrayInputStream stream(String json) {
