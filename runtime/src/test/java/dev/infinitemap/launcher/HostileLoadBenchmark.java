@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * <li>{@code cameras}: 20 viewers and a client sending camera updates as fast as it can,
  * connecting again whenever it is closed; an edit every 200 ms. Reports the viewers' latency.
  * <li>{@code files}: 10,000 small manifests in deploy/ before the start. Reports the time to
- * the ready line and until all are on the map, the idle CPU over 30 s, and edits of one of
+ * the ready line and until all are on the map, the idle CPU over 30 s (from 10 s after that), and edits of one of
  * them, from the write to a client's message.
  * </ol>
  * Run with {@code mvn -B -q install -DskipTests && mvn -B -q -pl runtime exec:java -Dbenchmark=HostileLoadBenchmark}
@@ -67,8 +67,10 @@ public final class HostileLoadBenchmark {
             runtime.start();
             double ready = (System.nanoTime() - started) / 1e9;
             RuntimeProcess.awaitCondition("10,000 manifests on the map", java.time.Duration.ofSeconds(300),
-                    () -> runtime.log().contains("deploy/many-9999.manifest.json applied") && statusTiles(runtime) >= 10_000);
+                    () -> statusTiles(runtime) >= 10_000);
             double all = (System.nanoTime() - started) / 1e9;
+            // Idle is measured past the start's compiling, as benchmarks/compare-builds.sh does.
+            TimeUnit.SECONDS.sleep(10);
             long cpuBefore = LoadSoak.cpuTicks(runtime.pid());
             long idleStart = System.nanoTime();
             TimeUnit.SECONDS.sleep(30); // measuring the idle CPU over 30 s, not waiting for a result

@@ -43,8 +43,8 @@ import dev.infinitemap.daemon.deploy.StableRead;
  * <p>
  * The names come from the file system's change events ({@link FolderEvents}, which outlive a
  * deleted and recreated folder), so an idle runtime pays nothing here and a change costs what
- * it touches, not the folder's size; the whole folder is listed only at start and when events
- * were lost. Where the file system has no such events, it is polled.
+ * it touches, not the folder's size; the whole folder is listed only when events were lost and
+ * when the watch starts in a running framework. Where the file system has no such events, it is polled.
  */
 // Not a service: activated at once, with the installer.
 @Component(service = {})
@@ -69,7 +69,7 @@ public class ManifestWatch {
     private final FolderEvents events;
     // Names the file system said changed, and whether it lost some: the next look goes through them.
     private final Set<String> touched = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean lookAtAll = new AtomicBoolean(true);
+    private final AtomicBoolean lookAtAll;
     // Only the poll thread touches these.
     private final Map<File, Pending> pending = new HashMap<>();
     private StableRead.Stamp folderLooked;
@@ -79,6 +79,9 @@ public class ManifestWatch {
         this.installer = installer;
         this.log = log;
         this.system = context.getBundle(0);
+        // At start the events cover every change from now on and FileInstall's first scan what
+        // is there already; activated later (the daemon restarted), the folder is listed once.
+        this.lookAtAll = new AtomicBoolean(system.getState() == Bundle.ACTIVE);
         String dir = context.getProperty("felix.fileinstall.dir");
         this.folder = dir == null ? null : new File(dir);
         this.events = folder == null ? null : watch(folder.toPath());

@@ -159,6 +159,7 @@ public final class Client implements Session.Listener.AutoDemanding {
     /** Remembers the client's latest camera; the feed passes it on at a bounded rate. */
     void camera(ClientMessage.Camera latest) {
         camera = latest;
+        feed.cameraArrived();
     }
 
     /** @return the latest camera not yet passed on, or null */

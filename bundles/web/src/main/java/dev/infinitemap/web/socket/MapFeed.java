@@ -13,10 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.websocket.api.Session;
@@ -66,13 +68,17 @@ public class MapFeed {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong overRate = new AtomicLong();
     private final AtomicLong tooSlow = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean closingStalled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closingStalled = new AtomicBoolean();
     private final Thread fanOut;
     private final ThreadPoolExecutor catchUps;
     private final ScheduledExecutorService timers;
     private final AutoCloseable subscription;
     private ScheduledFuture<?> heartbeat;
-    private ScheduledFuture<?> cameras;
+    // Cameras are passed on in one pass per slot of the bounded rate, scheduled when one arrives:
+    // no timer runs while nobody moves.
+    private final AtomicBoolean cameraPassQueued = new AtomicBoolean();
+    private volatile long cameraPeriodNanos;
+    private volatile long lastCameraPass;
     // Catch-up thread only: the last snapshot while any client holds it, and the changes rendered
     // for the current run of catch-ups, so that clients catching up together share them.
     private WeakReference<SharedSnapshot> lastSnapshot = new WeakReference<>(null);
@@ -107,12 +113,26 @@ public class MapFeed {
     private synchronized void schedule() {
         if (heartbeat != null) {
             heartbeat.cancel(false);
-            cameras.cancel(false);
         }
         int seconds = config.heartbeatSeconds();
         heartbeat = timers.scheduleAtFixedRate(this::heartbeat, seconds, seconds, TimeUnit.SECONDS);
-        long period = TimeUnit.SECONDS.toMicros(1) / Math.max(1, Math.min(1000, config.cameraUpdatesPerSecond()));
-        cameras = timers.scheduleAtFixedRate(this::passCamerasOn, period, period, TimeUnit.MICROSECONDS);
+        cameraPeriodNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, Math.min(1000, config.cameraUpdatesPerSecond()));
+    }
+
+    /** A client sent a camera: the next pass, at the next slot of the bounded rate, takes it. */
+    void cameraArrived() {
+        if (cameraPassQueued.compareAndSet(false, true)) {
+            long wait = Math.max(0, lastCameraPass + cameraPeriodNanos - System.nanoTime());
+            try {
+                timers.schedule(() -> {
+                    cameraPassQueued.set(false);
+                    lastCameraPass = System.nanoTime();
+                    passCamerasOn();
+                }, wait, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the feed is stopping
+            }
+        }
     }
 
     @Deactivate
