@@ -3,9 +3,11 @@
 # own figure) and the CPU an idle runtime uses in 30 s (the clock ticking, nothing else).
 #   benchmarks/compare-builds.sh OLD_DIST NEW_DIST [rounds]
 # A dist is a runtime/target/infinitemap folder, e.g. of a git worktree of the older commit
-# built with mvn -B -q package -DskipTests.
+# built with mvn -B -q package -DskipTests. MANIFESTS=10000 puts that many one-cell manifests
+# into deploy/ before the starts (the ready line then waits for all of them).
 set -u
 old=$1 new=$2 rounds=${3:-7}
+manifests=${MANIFESTS:-0}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 port=${INFINITEMAP_HTTP_PORT:-18190}
@@ -32,6 +34,9 @@ cpu_ticks() {
 measure() {
   local name=$1 dir=$work/$1
   rm -rf "$dir" && cp -r "$2" "$dir" && rm -rf "$dir/data"
+  for ((f = 0; f < manifests; f++)); do
+    printf '{"%d,33000":{"brick":"m.png","timestamp":1}}' "$f" > "$dir/deploy/many-$f.manifest.json"
+  done
   local cold warm before after
   launch "$dir"; cold=$ready; stop
   launch "$dir"; warm=$ready

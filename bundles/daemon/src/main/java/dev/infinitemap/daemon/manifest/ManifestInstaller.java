@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
@@ -111,7 +112,11 @@ public class ManifestInstaller implements ArtifactInstaller {
     synchronized void deactivate() {
         context.removeFrameworkListener(startSummary);
         recheck.shutdownNow();
-        layers.values().forEach(CompositorLayer::leave);
+        // A stopping framework takes the map with it: with 10,000 manifests the removals only
+        // flooded a stopping Event Admin (hundreds of RejectedExecutionException warnings).
+        if (context.getBundle(0).getState() != Bundle.STOPPING) {
+            layers.values().forEach(CompositorLayer::leave);
+        }
         layers.clear();
     }
 
