@@ -178,25 +178,26 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** The body of an anonymous GET; a failed request fails the test. */
     String body(String path) {
-        try {
-            return get(path).body();
-        } catch (IOException e) {
-            throw new AssertionError("GET " + path + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted during GET " + path, e);
-        }
+        return bodyOf(() -> get(path), "GET " + path);
     }
 
     /** The body of a GET as the console's admin; a failed request fails the test. */
     String adminBody(String path) {
+        return bodyOf(() -> getAsAdmin(path), "GET " + path + " as admin");
+    }
+
+    private interface Request {
+        HttpResponse<String> send() throws IOException, InterruptedException;
+    }
+
+    private static String bodyOf(Request request, String what) {
         try {
-            return getAsAdmin(path).body();
+            return request.send().body();
         } catch (IOException e) {
-            throw new AssertionError("GET " + path + " as admin failed: " + e, e);
+            throw new AssertionError(what + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted during GET " + path, e);
+            throw new AssertionError("interrupted during " + what, e);
         }
     }
 
