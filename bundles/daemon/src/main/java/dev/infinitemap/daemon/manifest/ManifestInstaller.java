@@ -59,7 +59,7 @@ public class ManifestInstaller implements ArtifactInstaller {
     /**
      * At start, the manifests applied after this many are summed up in one line once the
      * framework has started, instead of a line each: with 10,000 files the lines (and the
-     * compiling of the code that writes them) were a third of the start.
+     * compiling of the code that writes them) were about a fifth of the start.
      */
     static final int START_LINES = 100;
 
