@@ -282,6 +282,47 @@ class ViewersIT {
         RuntimeProcess.awaitCondition("the old socket settings back", TIMEOUT, () -> !originAllowed("http://allowed.example"));
     }
 
+    /** Issue 10: a comma list allowed no origin, refusals were silent, and pages of other sites could not read the map. */
+    @Test
+    void allowedOriginsAsACommaListGovernTheSocketAndCorsAndEachRefusedOriginIsLoggedOnce() throws Exception {
+        Path socketCfg = runtime.home.resolve("deploy/dev.infinitemap.web.socket.cfg");
+        String socketSettings = Files.readString(socketCfg);
+        try {
+            runtime.deploy("dev.infinitemap.web.socket.cfg",
+                    (socketSettings + "allowedOrigins = http://a.example, http://b.example:8000\n").getBytes(StandardCharsets.UTF_8));
+            RuntimeProcess.awaitCondition("both origins of the list allowed", TIMEOUT,
+                    () -> originAllowed("http://a.example") && originAllowed("http://b.example:8000"));
+
+            HttpResponse<String> manifest = getFrom("/infinitemap/manifest.json", "http://b.example:8000");
+            assertEquals(200, manifest.statusCode());
+            assertEquals("http://b.example:8000", manifest.headers().firstValue("Access-Control-Allow-Origin").orElse(null), manifest.headers().toString());
+            assertEquals("http://a.example", getFrom("/infinitemap/bricks/grass.png", "http://a.example").headers()
+                    .firstValue("Access-Control-Allow-Origin").orElse(null), "bricks are readable by an allowed page");
+            assertEquals("http://a.example", getFrom("/infinitemap/api/status", "http://a.example").headers()
+                    .firstValue("Access-Control-Allow-Origin").orElse(null), "so is the API");
+
+            HttpResponse<String> refused = getFrom("/infinitemap/manifest.json", "http://refused.example");
+            assertEquals(200, refused.statusCode(), "the answer is sent; the browser keeps it from the page");
+            assertTrue(refused.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), refused.headers().toString());
+            assertFalse(originAllowed("http://refused.example"));
+            assertFalse(originAllowed("http://refused.example"));
+            assertFalse(originAllowed("http://other.example"));
+            // The log is written in order: once the second origin is in it, the first's repeats would be too.
+            RuntimeProcess.awaitCondition("the second refused origin logged", TIMEOUT, () -> runtime.log().contains("Refused a page from http://other.example"));
+            String log = runtime.log();
+            assertEquals(1, log.split("Refused a page from http://refused.example", -1).length - 1, log);
+            assertTrue(log.contains("allowedOrigins in deploy/dev.infinitemap.web.socket.cfg"), "the line names the setting: " + log);
+        } finally {
+            runtime.deploy("dev.infinitemap.web.socket.cfg", socketSettings.getBytes(StandardCharsets.UTF_8));
+        }
+        RuntimeProcess.awaitCondition("the old socket settings back", TIMEOUT, () -> !originAllowed("http://a.example"));
+    }
+
+    private static HttpResponse<String> getFrom(String path, String origin) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port + path)).header("Origin", origin)
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     // The clock's tile count changes with its digits; every other compositor's is fixed.
     private static String tileCountsExceptClock() {
         String compositors = body("/infinitemap/api/compositors");

@@ -2,8 +2,6 @@ package dev.infinitemap.web.socket;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -51,7 +49,7 @@ import dev.infinitemap.web.Json;
 @Designate(ocd = SocketConfig.class)
 public class MapFeed {
 
-    static final String PID = "dev.infinitemap.web.socket";
+    static final String PID = dev.infinitemap.web.Origins.PID;
 
     /**
      * A client that has not taken a fragment for this long is not reading. Long enough that a
@@ -159,31 +157,6 @@ public class MapFeed {
         }
         Client.Limits limits = new Client.Limits(current.clientQueueLimit(), current.clientBufferBytes(), current.clientMessagesPerSecond());
         return new Client(this, batch, limits, since);
-    }
-
-    /**
-     * Whether a browser page from {@code origin} may open the feed: pages served by this runtime
-     * (the origin's host and port are the request's {@code Host}), the configured origins, or
-     * any when {@code *} is configured. A request without an Origin comes from a program, not a
-     * page another site could have opened, and is let in.
-     */
-    boolean originAllowed(String origin, String host) {
-        if (origin == null) {
-            return true;
-        }
-        for (String allowed : config.allowedOrigins()) {
-            if (allowed.equals("*") || allowed.equalsIgnoreCase(origin)) {
-                return true;
-            }
-        }
-        try {
-            URI uri = new URI(origin);
-            String authority = uri.getAuthority();
-            return authority != null && host != null && authority.equalsIgnoreCase(host)
-                    && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
-        } catch (URISyntaxException e) {
-            return false;
-        }
     }
 
     void join(Client client, Long since) {

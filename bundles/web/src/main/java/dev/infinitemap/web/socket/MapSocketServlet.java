@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
+import dev.infinitemap.web.Origins;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -38,11 +39,13 @@ public class MapSocketServlet extends JettyWebSocketServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient MapFeed feed;
+    private final transient Origins origins;
     private final AtomicBoolean initialised = new AtomicBoolean();
 
     @Activate
-    public MapSocketServlet(@Reference MapFeed feed) {
+    public MapSocketServlet(@Reference MapFeed feed, @Reference Origins origins) {
         this.feed = feed;
+        this.origins = origins;
     }
 
     // The whiteboard may initialise a servlet before Jetty's WebSocket container is attached to
@@ -86,7 +89,8 @@ public class MapSocketServlet extends JettyWebSocketServlet {
     }
 
     private Object create(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws IOException {
-        if (!feed.originAllowed(request.getOrigin(), request.getHeader("Host"))) {
+        if (!origins.allows(request.getOrigin(), request.getHeader("Host"))) {
+            origins.refused(request.getOrigin(), "open the feed at " + request.getRequestURI());
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "pages from this origin may not open the feed");
             return null;
         }

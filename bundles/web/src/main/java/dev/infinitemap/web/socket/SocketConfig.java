@@ -30,6 +30,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Camera updates per second", description = "How often at most the latest camera of one client is passed on to the others; updates in between are coalesced.", min = "1", max = "1000")
     int cameraUpdatesPerSecond() default 20;
 
-    @AttributeDefinition(name = "Allowed origins", description = "Web pages from these origins (e.g. https://maps.example.com) may open the feed besides pages of the runtime itself; * allows any. Clients that send no Origin (not browsers) are always let in.")
+    @AttributeDefinition(name = "Allowed origins", description = "Web pages from these origins (e.g. https://maps.example.com; several as a comma list or an array) may open the feed and read the manifest, the API and the bricks (CORS), besides pages of the runtime itself; * allows any. Clients that send no Origin (not browsers) are always let in. A refused origin is logged once.")
     String[] allowedOrigins() default {};
 }
