@@ -64,6 +64,8 @@ public final class Main {
               INFINITEMAP_HTTP_PORT       HTTP port (default 8080)
               INFINITEMAP_ADMIN_PASSWORD  Web Console password of user admin
                                           (unset: generated once, kept in conf/admin.password)
+              INFINITEMAP_LEGACY_PORT     a second port for Geometry OS clients (8765 in its
+                                          set-up): socket at /, /builder/map/manifest.json
               INFINITEMAP_JAVA_OPTS       extra JVM options (read by bin/infinitemap)
             Drop bundles (*.jar), configurations (*.cfg) and tile manifests (*.manifest.json)
             into deploy/; the viewer is at /infinitemap/, the Web Console at /system/console.
@@ -98,7 +100,7 @@ public final class Main {
         log = LoggerFactory.getLogger("dev.infinitemap.launcher");
         try {
             warnWhenReachableFromOtherMachines();
-            checkPortIsFree();
+            checkPortsAreFree();
             AdminPassword password;
             try {
                 password = AdminPassword.resolve(settings.adminPassword(), settings.home());
@@ -191,6 +193,7 @@ public final class Main {
         properties.put("felix.fileinstall.tmpdir", home.resolve("data/fileinstall").toString());
         properties.put("org.apache.felix.http.host", settings.httpHost());
         properties.put("org.osgi.service.http.port", String.valueOf(settings.httpPort()));
+        settings.legacyPort().ifPresent(port -> properties.put("infinitemap.legacy.port", String.valueOf(port)));
         properties.put("felix.webconsole.username", "admin");
         properties.put("felix.webconsole.password", password.webConsoleHash());
 
@@ -210,7 +213,14 @@ public final class Main {
         }
     }
 
-    private void checkPortIsFree() throws StartupException {
+    private void checkPortsAreFree() throws StartupException {
+        checkPortIsFree(settings.httpPort(), "INFINITEMAP_HTTP_PORT");
+        if (settings.legacyPort().isPresent()) {
+            checkPortIsFree(settings.legacyPort().getAsInt(), "INFINITEMAP_LEGACY_PORT");
+        }
+    }
+
+    private void checkPortIsFree(int port, String setting) throws StartupException {
         InetAddress address;
         try {
             address = InetAddress.getByName(settings.httpHost());
@@ -219,31 +229,45 @@ public final class Main {
         }
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(address, settings.httpPort()));
+            socket.bind(new InetSocketAddress(address, port));
         } catch (IOException e) {
             String hint = String.valueOf(e.getMessage()).contains("already in use")
-                    ? "Is another runtime running? Choose another port with INFINITEMAP_HTTP_PORT."
+                    ? "Is another runtime (or the old Geometry OS compositor) running? Choose another port with " + setting + "."
                     : "Is " + settings.httpHost() + " an address of this machine? Check INFINITEMAP_HTTP_HOST.";
-            throw new StartupException(EXIT_START_FAILED, "cannot listen on " + settings.httpHost() + ":" + settings.httpPort()
+            throw new StartupException(EXIT_START_FAILED, "cannot listen on " + settings.httpHost() + ":" + port
                     + " (" + e.getMessage() + "). " + hint);
         }
     }
 
-    // Ready means answering: the Web Console asks for a login, so HTTP and the console are both up.
+    // Ready means answering: the Web Console asks for a login, so HTTP and the console are both up;
+    // and the Geometry OS listener, a second server started through Config Admin, serves its manifest.
     private void awaitHttp() throws StartupException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HTTP_READY_TIMEOUT_MILLIS);
         int status = -1;
+        int legacyStatus = -1;
         while (System.nanoTime() < deadline && !stopRequested) {
             status = HttpProbe.status(settings.clientHost(), settings.httpPort(), "/system/console");
             if (status == 401) {
-                return;
+                if (settings.legacyPort().isEmpty()) {
+                    return;
+                }
+                legacyStatus = HttpProbe.status(settings.clientHost(), settings.legacyPort().getAsInt(), "/builder/map/manifest.json");
+                if (legacyStatus == 200) {
+                    return;
+                }
             }
             Thread.sleep(5);
         }
-        if (!stopRequested) {
-            throw new StartupException(EXIT_START_FAILED, "HTTP on " + settings.baseUrl() + " did not answer with the Web Console within "
-                    + HTTP_READY_TIMEOUT_MILLIS / 1000 + " s (last status " + status + "); see " + LogSetup.LOG_FILE);
+        if (stopRequested) {
+            return;
         }
+        if (status == 401) {
+            throw new StartupException(EXIT_START_FAILED, "the listener for Geometry OS clients on " + settings.url("http", settings.legacyPort().getAsInt())
+                    + " (INFINITEMAP_LEGACY_PORT) did not serve /builder/map/manifest.json within " + HTTP_READY_TIMEOUT_MILLIS / 1000
+                    + " s (last status " + legacyStatus + "); see " + LogSetup.LOG_FILE);
+        }
+        throw new StartupException(EXIT_START_FAILED, "HTTP on " + settings.baseUrl() + " did not answer with the Web Console within "
+                + HTTP_READY_TIMEOUT_MILLIS / 1000 + " s (last status " + status + "); see " + LogSetup.LOG_FILE);
     }
 
     private void announceReady(AdminPassword password) {
@@ -256,6 +280,8 @@ public final class Main {
                 : "password in " + AdminPassword.FILE;
         System.out.println(String.format(Locale.ROOT, "InfiniteMap Runtime ready in %.2f s: viewer %s/infinitemap/ , console %s/system/console (user admin, %s)",
                 seconds, settings.baseUrl(), settings.baseUrl(), where));
+        settings.legacyPort().ifPresent(port -> System.out.println("Geometry OS clients: socket " + settings.url("ws", port) + "/ , manifest "
+                + settings.url("http", port) + "/builder/map/manifest.json , bricks " + settings.url("http", port) + "/builder/queue/NAME"));
         System.out.flush();
     }
 

@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The runtime's settings. Each is an environment variable such as
  * {@code INFINITEMAP_HTTP_PORT}, or a system property of the same name in lower case with dots,
  * {@code -Dinfinitemap.http.port}; the system property wins when both are set.
  */
-record Settings(Path home, String httpHost, int httpPort, Optional<String> adminPassword) {
+record Settings(Path home, String httpHost, int httpPort, Optional<String> adminPassword, OptionalInt legacyPort) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -23,15 +24,11 @@ record Settings(Path home, String httpHost, int httpPort, Optional<String> admin
     static Settings read(Map<String, String> environment, Map<?, ?> systemProperties, Path defaultHome) {
         Path home = lookup("INFINITEMAP_HOME", environment, systemProperties).map(Path::of).orElse(defaultHome);
         String host = lookup("INFINITEMAP_HTTP_HOST", environment, systemProperties).orElse(DEFAULT_HOST);
-        String portText = lookup("INFINITEMAP_HTTP_PORT", environment, systemProperties).orElse(String.valueOf(DEFAULT_PORT));
-        int port;
-        try {
-            port = Integer.parseInt(portText.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("INFINITEMAP_HTTP_PORT must be a port number, not \"" + portText + "\"");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("INFINITEMAP_HTTP_PORT must be between 1 and 65535, not " + port);
+        int port = port("INFINITEMAP_HTTP_PORT", lookup("INFINITEMAP_HTTP_PORT", environment, systemProperties).orElse(String.valueOf(DEFAULT_PORT)));
+        Optional<String> legacyText = lookup("INFINITEMAP_LEGACY_PORT", environment, systemProperties).filter(text -> !text.isBlank());
+        OptionalInt legacyPort = legacyText.isPresent() ? OptionalInt.of(port("INFINITEMAP_LEGACY_PORT", legacyText.get())) : OptionalInt.empty();
+        if (legacyPort.isPresent() && legacyPort.getAsInt() == port) {
+            throw new IllegalArgumentException("INFINITEMAP_LEGACY_PORT must differ from INFINITEMAP_HTTP_PORT (both " + port + ")");
         }
         Optional<String> password = lookup("INFINITEMAP_ADMIN_PASSWORD", environment, systemProperties);
         if (password.isPresent() && password.get().isEmpty()) {
@@ -40,7 +37,20 @@ record Settings(Path home, String httpHost, int httpPort, Optional<String> admin
         if (password.isPresent() && password.get().equals("admin")) {
             throw new IllegalArgumentException("INFINITEMAP_ADMIN_PASSWORD must not be \"admin\": that is the first password anyone tries");
         }
-        return new Settings(home.toAbsolutePath().normalize(), host, port, password);
+        return new Settings(home.toAbsolutePath().normalize(), host, port, password, legacyPort);
+    }
+
+    private static int port(String variable, String text) {
+        int port;
+        try {
+            port = Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + " must be a port number, not \"" + text + "\"");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(variable + " must be between 1 and 65535, not " + port);
+        }
+        return port;
     }
 
     private static Optional<String> lookup(String variable, Map<String, String> environment, Map<?, ?> systemProperties) {
@@ -58,7 +68,12 @@ record Settings(Path home, String httpHost, int httpPort, Optional<String> admin
 
     /** @return the base URL of the HTTP server, for people */
     String baseUrl() {
+        return url("http", httpPort);
+    }
+
+    /** @return the URL of a listener on this host, for people */
+    String url(String scheme, int port) {
         String host = clientHost();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpPort;
+        return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }

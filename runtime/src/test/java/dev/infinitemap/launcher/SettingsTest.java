@@ -21,6 +21,19 @@ class SettingsTest {
         assertEquals(8080, settings.httpPort());
         assertEquals(Optional.empty(), settings.adminPassword());
         assertEquals(HOME, settings.home());
+        assertTrue(settings.legacyPort().isEmpty(), "the Geometry OS listener is off unless asked for");
+    }
+
+    @Test
+    void theLegacyPortIsAPortOtherThanTheMainOne() {
+        assertEquals(8765, Settings.read(Map.of("INFINITEMAP_LEGACY_PORT", "8765"), Map.of(), HOME).legacyPort().getAsInt());
+        assertTrue(Settings.read(Map.of("INFINITEMAP_LEGACY_PORT", " "), Map.of(), HOME).legacyPort().isEmpty(), "blank counts as unset");
+        IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                () -> Settings.read(Map.of("INFINITEMAP_LEGACY_PORT", "ws"), Map.of(), HOME));
+        assertTrue(text.getMessage().contains("INFINITEMAP_LEGACY_PORT"), text.getMessage());
+        IllegalArgumentException same = assertThrows(IllegalArgumentException.class,
+                () -> Settings.read(Map.of("INFINITEMAP_LEGACY_PORT", "8080"), Map.of(), HOME));
+        assertTrue(same.getMessage().contains("differ"), same.getMessage());
     }
 
     @Test

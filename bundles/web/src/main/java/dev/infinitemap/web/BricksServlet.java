@@ -26,11 +26,15 @@ import jakarta.servlet.http.HttpServletResponse;
  * else from the {@code bricks/} folder inside a compositor bundle. A name is a brick name by
  * the tile rules (no {@code /}, {@code \}, {@code ..} or control characters, checked after the
  * container decoded the path) and an image type; anything else is a 404, so no request can
- * reach a file outside those folders.
+ * reach a file outside those folders. The transparent brick of removed cells, which Geometry OS
+ * clients are sent, comes from this bundle.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/infinitemap/bricks/*")
 public class BricksServlet extends HttpServlet {
+
+    /** A transparent brick: what Geometry OS clients are told a removed cell shows. */
+    public static final String REMOVED_BRICK = "infinitemap-removed.png";
 
     private static final long serialVersionUID = 1L;
 
@@ -95,6 +99,9 @@ public class BricksServlet extends HttpServlet {
     }
 
     private URL fromCompositorBundle(String name) {
+        if (name.equals(REMOVED_BRICK)) {
+            return context.getBundle().getEntry("bricks/" + name);
+        }
         for (Bundle bundle : context.getBundles()) {
             String symbolicName = bundle.getSymbolicName();
             if (symbolicName != null && symbolicName.contains("compositor") && bundle.getState() != Bundle.UNINSTALLED) {

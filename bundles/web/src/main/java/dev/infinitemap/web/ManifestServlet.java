@@ -25,7 +25,7 @@ import jakarta.servlet.http.HttpServletResponse;
 @HttpWhiteboardServletPattern("/infinitemap/manifest.json")
 public class ManifestServlet extends HttpServlet {
 
-    static final String REVISION_HEADER = "X-InfiniteMap-Revision";
+    public static final String REVISION_HEADER = "X-InfiniteMap-Revision";
 
     private static final long serialVersionUID = 1L;
     private static final int CHUNK_TILES = 512;

@@ -29,8 +29,21 @@ public final class Client implements Session.Listener.AutoDemanding {
     record Limits(int messages, long chars, int messagesPerSecond) {
     }
 
+    /** The messages a client is sent for a change. */
+    enum Form {
+        /** {@code tile_update} and {@code tile_remove} per cell */
+        CELLS,
+        /** one {@code manifest_update} per change */
+        BATCH,
+        /**
+         * Geometry OS clients: only {@code tile_update} (removals to a transparent brick),
+         * {@code camera_update} and {@code heartbeat}; never an error, a resync or a snapshot
+         */
+        LEGACY
+    }
+
     private final MapFeed feed;
-    private final boolean batch;
+    private final Form form;
     private final Limits limits;
     private final Long since;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -57,9 +70,9 @@ public final class Client implements Session.Listener.AutoDemanding {
     private int closeStatus; // close with this once the queue is sent; 0: stay open
     private String closeReason;
 
-    Client(MapFeed feed, boolean batch, Limits limits, Long since) {
+    Client(MapFeed feed, Form form, Limits limits, Long since) {
         this.feed = feed;
-        this.batch = batch;
+        this.form = form;
         this.limits = limits;
         this.since = since;
         this.catchingUp = since != null;
@@ -67,8 +80,8 @@ public final class Client implements Session.Listener.AutoDemanding {
         this.allowance = 2.0 * limits.messagesPerSecond();
     }
 
-    boolean isBatch() {
-        return batch;
+    boolean isLegacy() {
+        return form == Form.LEGACY;
     }
 
     long lastHeardNanos() {
@@ -104,7 +117,7 @@ public final class Client implements Session.Listener.AutoDemanding {
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
         callback.succeed();
         lastHeard = System.nanoTime();
-        if (withinRate()) {
+        if (withinRate() && !isLegacy()) {
             send(MapFeed.error("binary messages are not understood; send JSON text messages"));
         }
     }
@@ -138,7 +151,7 @@ public final class Client implements Session.Listener.AutoDemanding {
             }
         }
         feed.overRate(this);
-        finish(MapFeed.error("more than " + rate + " messages a second from this client (clientMessagesPerSecond); closing the connection"),
+        finish(isLegacy() ? null : MapFeed.error("more than " + rate + " messages a second from this client (clientMessagesPerSecond); closing the connection"),
                 1008, "too many messages");
         return false;
     }
@@ -207,8 +220,8 @@ public final class Client implements Session.Listener.AutoDemanding {
         long messages = 0;
         long chars = 0;
         for (RenderedChange change : changes) {
-            messages += batch ? 1 : change.cellCount();
-            chars += change.chars(batch);
+            messages += form == Form.BATCH ? 1 : change.cellCount();
+            chars += change.chars(form);
         }
         return messages <= limits.messages() && chars <= limits.chars();
     }
@@ -274,17 +287,23 @@ public final class Client implements Session.Listener.AutoDemanding {
                 return;
             }
             clearQueue();
-            queueLive(last);
+            if (last != null) {
+                queueLive(last);
+            }
             closeStatus = status;
             closeReason = reason;
         }
         pump();
     }
 
-    // Holds the lock. Queues a change, or falls behind when it would overflow the queue.
+    // Holds the lock. Queues a change, or falls behind when it would overflow the queue. A legacy
+    // client knows no snapshot: it takes every change, however big, once what it has queued is
+    // under its limits, and only one that stays over them falls behind.
     private void enqueue(RenderedChange change) {
-        int messages = batch ? 1 : change.cellCount();
-        if (queue.size() + messages > limits.messages() || queuedChars + change.chars(batch) > limits.chars()) {
+        boolean over = form == Form.LEGACY ? queue.size() >= limits.messages() || queuedChars >= limits.chars()
+                : queue.size() + (form == Form.BATCH ? 1 : change.cellCount()) > limits.messages()
+                        || queuedChars + change.chars(form) > limits.chars();
+        if (over) {
             fallBehind();
             return;
         }
@@ -295,6 +314,13 @@ public final class Client implements Session.Listener.AutoDemanding {
     // one that is reading it gets the next after it, with what changed meanwhile.
     private void fallBehind() {
         clearQueue();
+        if (form == Form.LEGACY) {
+            // It would not understand a snapshot; it reconnects, and its poller catches up from the legacy manifest.
+            closeStatus = 1013;
+            closeReason = "fell behind the map; connect again";
+            feed.tooSlow(this);
+            return;
+        }
         long since = waitingSince;
         if (sendingSnapshot != null && since != 0 && System.nanoTime() - since >= MapFeed.STALLED_NANOS) {
             queueLive(MapFeed.error("this client reads too slowly: it stopped reading its snapshot and fell behind again"));
@@ -312,10 +338,10 @@ public final class Client implements Session.Listener.AutoDemanding {
     // Holds the lock.
     private void add(RenderedChange change) {
         lastRevision = change.revision();
-        if (batch) {
+        if (form == Form.BATCH) {
             queueLive(change.batchMessage());
         } else {
-            for (String message : change.cellMessages()) {
+            for (String message : form == Form.LEGACY ? change.legacyMessages() : change.cellMessages()) {
                 queueLive(message);
             }
         }

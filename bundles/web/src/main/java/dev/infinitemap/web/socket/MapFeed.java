@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.jetty.websocket.api.Session;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -51,6 +52,7 @@ public class MapFeed {
 
     static final String PID = dev.infinitemap.web.Origins.PID;
 
+
     /**
      * A client that has not taken a fragment for this long is not reading. Long enough that a
      * reader pausing for a garbage collection or a network hiccup on a busy machine is not it.
@@ -71,6 +73,7 @@ public class MapFeed {
     private final ThreadPoolExecutor catchUps;
     private final ScheduledExecutorService timers;
     private final AutoCloseable subscription;
+    private final LegacyMap legacy; // null when the legacy mode is off
     private ScheduledFuture<?> heartbeat;
     // Cameras are passed on in one pass per slot of the bounded rate, scheduled when one arrives:
     // no timer runs while nobody moves.
@@ -83,10 +86,13 @@ public class MapFeed {
     private final Map<Long, RenderedChange> rendered = new HashMap<>();
 
     @Activate
-    public MapFeed(@Reference InfiniteMap map, @Reference(service = LoggerFactory.class) Logger log, SocketConfig config) {
+    public MapFeed(@Reference InfiniteMap map, @Reference(service = LoggerFactory.class) Logger log, SocketConfig config, BundleContext context) {
         this.map = map;
         this.log = log;
         this.config = config;
+        this.subscription = map.subscribe(changes::add);
+        // Taken after subscribing: the fan-out skips the changes the snapshot already holds.
+        this.legacy = context.getProperty(dev.infinitemap.web.LegacyListener.PORT_PROPERTY) == null ? null : new LegacyMap(map.snapshot(), System.currentTimeMillis());
         this.fanOut = new Thread(this::fanOutLoop, "infinitemap-ws-fan-out");
         fanOut.setDaemon(true);
         fanOut.start();
@@ -94,7 +100,12 @@ public class MapFeed {
         this.timers = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(named("infinitemap-ws-timers"));
         schedule();
         timers.scheduleWithFixedDelay(this::reportRefusals, 10, 10, TimeUnit.SECONDS);
-        this.subscription = map.subscribe(changes::add);
+    }
+
+    /** @return the map as Geometry OS clients see it, or empty when the legacy mode is off */
+    Optional<LegacyMap.View> legacyView() {
+        return legacy == null ? Optional.empty()
+                : Optional.of(legacy.view(System.currentTimeMillis(), TimeUnit.SECONDS.toMillis(config.legacyTombstoneSeconds())));
     }
 
     // Connected clients are the feed's state: a new configuration applies to them (timing,
@@ -149,14 +160,14 @@ public class MapFeed {
      * A new client, live from now or first everything after revision {@code since}; or, when
      * the feed has its maximum of clients, the reason to refuse it.
      */
-    Object newClient(boolean batch, Long since) {
+    Object newClient(Client.Form form, Long since) {
         SocketConfig current = config;
         if (clients.size() >= current.maxClients()) {
             refused.incrementAndGet();
             return "the server has its maximum of " + current.maxClients() + " clients (maxClients); try again later";
         }
         Client.Limits limits = new Client.Limits(current.clientQueueLimit(), current.clientBufferBytes(), current.clientMessagesPerSecond());
-        return new Client(this, batch, limits, since);
+        return new Client(this, form, limits, since);
     }
 
     void join(Client client, Long since) {
@@ -259,7 +270,9 @@ public class MapFeed {
         try {
             message = ClientMessage.parse(text);
         } catch (IOException | IllegalArgumentException e) {
-            from.send(error(e.getMessage()));
+            if (!from.isLegacy()) { // an old client knows no error message
+                from.send(error(e.getMessage()));
+            }
             return;
         }
         if (message instanceof ClientMessage.Camera camera) {
@@ -298,7 +311,9 @@ public class MapFeed {
             } catch (InterruptedException e) {
                 return;
             }
-            RenderedChange rendered = new RenderedChange(change);
+            LegacyMap.Stamp stamp = legacy == null ? null
+                    : legacy.record(change, System.currentTimeMillis(), TimeUnit.SECONDS.toMillis(config.legacyTombstoneSeconds()));
+            RenderedChange rendered = new RenderedChange(change, stamp);
             for (Client client : clients) {
                 try {
                     client.offer(rendered);

@@ -38,7 +38,7 @@ public class MapSocketServlet extends JettyWebSocketServlet {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient MapFeed feed;
+    final transient MapFeed feed;
     private final transient Origins origins;
     private final AtomicBoolean initialised = new AtomicBoolean();
 
@@ -85,15 +85,19 @@ public class MapSocketServlet extends JettyWebSocketServlet {
         factory.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
         factory.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
         factory.setIdleTimeout(Duration.ofMinutes(5));
-        factory.setCreator(this::create);
+        factory.setCreator((request, response) -> {
+            if (!origins.allows(request.getOrigin(), request.getHeader("Host"))) {
+                origins.refused(request.getOrigin(), "open the feed at " + request.getRequestURI());
+                response.sendError(HttpServletResponse.SC_FORBIDDEN, "pages from this origin may not open the feed");
+                return null;
+            }
+            Object client = create(request, response);
+            return client instanceof String reason ? new Refusal(reason) : client;
+        });
     }
 
-    private Object create(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws IOException {
-        if (!origins.allows(request.getOrigin(), request.getHeader("Host"))) {
-            origins.refused(request.getOrigin(), "open the feed at " + request.getRequestURI());
-            response.sendError(HttpServletResponse.SC_FORBIDDEN, "pages from this origin may not open the feed");
-            return null;
-        }
+    /** @return a new client, the reason to refuse it (the feed is full), or null when the answer was sent */
+    Object create(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws IOException {
         Map<String, List<String>> parameters = request.getParameterMap();
         String mode = first(parameters, "mode");
         if (mode != null && !mode.equals("batch") && !mode.equals("cell")) {
@@ -113,8 +117,7 @@ public class MapSocketServlet extends JettyWebSocketServlet {
                 return null;
             }
         }
-        Object client = feed.newClient("batch".equals(mode), revision);
-        return client instanceof String reason ? new Refusal(reason) : client;
+        return feed.newClient("batch".equals(mode) ? Client.Form.BATCH : Client.Form.CELLS, revision);
     }
 
     /** Closes the connection as soon as it is open: the feed is full. Public because Jetty calls it. */

@@ -13,12 +13,19 @@ import dev.infinitemap.web.Json;
 final class RenderedChange {
 
     private final MapChange change;
+    private final LegacyMap.Stamp stamp; // null when the legacy mode is off
     private String[] cellMessages;
+    private String[] legacyMessages;
     private String batchMessage;
     private long cellChars = -1;
 
     RenderedChange(MapChange change) {
+        this(change, null);
+    }
+
+    RenderedChange(MapChange change, LegacyMap.Stamp stamp) {
         this.change = change;
+        this.stamp = stamp;
     }
 
     long revision() {
@@ -31,8 +38,8 @@ final class RenderedChange {
     }
 
     /** @return the characters this change takes in a client's queue, in one form */
-    long chars(boolean batch) {
-        if (batch) {
+    long chars(Client.Form form) {
+        if (form == Client.Form.BATCH) {
             return batchMessage().length();
         }
         synchronized (this) {
@@ -43,7 +50,7 @@ final class RenderedChange {
                 }
                 cellChars = total;
             }
-            return cellChars;
+            return cellChars; // the legacy form is as long within a few characters a cell
         }
     }
 
@@ -63,6 +70,31 @@ final class RenderedChange {
             cellMessages = messages;
         }
         return cellMessages;
+    }
+
+    /** @return per cell a {@code tile_update}, removals to {@link LegacyMap#REMOVED_BRICK}; none when the legacy mode is off */
+    synchronized String[] legacyMessages() {
+        if (legacyMessages == null) {
+            if (stamp == null) {
+                return new String[0];
+            }
+            String tail = ",\"revision\":" + change.revision() + "}";
+            String[] messages = new String[cellCount()];
+            int i = 0;
+            for (PlacedTile placed : change.put()) {
+                messages[i++] = legacyUpdate(placed.tile().x(), placed.tile().y(), placed.tile().brick(), stamp.of(placed.tile().timestamp()), tail);
+            }
+            for (long cell : change.removedCells()) {
+                messages[i++] = legacyUpdate(CellKey.x(cell), CellKey.y(cell), LegacyMap.REMOVED_BRICK, stamp.time(), tail);
+            }
+            legacyMessages = messages;
+        }
+        return legacyMessages;
+    }
+
+    static String legacyUpdate(int x, int y, String brick, double timestamp, String tail) {
+        return "{\"type\":\"tile_update\",\"x\":" + x + ",\"y\":" + y + ",\"brick\":" + Json.quote(brick) + ",\"timestamp\":"
+                + Json.number(timestamp) + tail;
     }
 
     synchronized String batchMessage() {

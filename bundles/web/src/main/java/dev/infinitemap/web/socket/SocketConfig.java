@@ -32,4 +32,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Allowed origins", description = "Web pages from these origins (e.g. https://maps.example.com; several as a comma list or an array) may open the feed and read the manifest, the API and the bricks (CORS), besides pages of the runtime itself; * allows any. Clients that send no Origin (not browsers) are always let in. A refused origin is logged once.")
     String[] allowedOrigins() default {};
+
+    @AttributeDefinition(name = "Legacy tombstone seconds", description = "With INFINITEMAP_LEGACY_PORT set: how long the legacy manifest keeps a removed cell as a transparent tile, so that Geometry OS pollers clear it too.", min = "1")
+    int legacyTombstoneSeconds() default 600;
 }
