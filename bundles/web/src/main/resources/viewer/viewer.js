@@ -6,6 +6,9 @@
   const HIGHLIGHT_MS = 900;
   const MIN_ZOOM = 2;   // pixels per cell
   const MAX_ZOOM = 160;
+  // Cameras on the wire are in the old protocol's units: world pixels at 100 per cell and a scale
+  // (1 = 100 screen pixels per cell); the page keeps cells and pixels per cell.
+  const WIRE_PX_PER_CELL = 100;
 
   const canvas = document.getElementById('map');
   const ctx = canvas.getContext('2d');
@@ -17,6 +20,7 @@
     connection: 'connecting',
     camera: { x: 0, y: 0, zoom: 32 }, // x, y: the cell at the centre of the canvas
     messages: 0,
+    camerasReceived: 0, // followed or not
   };
   window.infinitemap = {
     get revision() { return state.revision; },
@@ -24,6 +28,7 @@
     get tileCount() { return state.tiles.size; },
     get camera() { return Object.assign({}, state.camera); },
     get messages() { return state.messages; },
+    get camerasReceived() { return state.camerasReceived; },
     tileAt(x, y) { const t = state.tiles.get(x + ',' + y); return t ? { brick: t.brick, timestamp: t.timestamp } : null; },
     // The colour the canvas shows at the centre of a cell, as [r, g, b, a].
     pixelAt(x, y) {
@@ -184,13 +189,22 @@
   }, { passive: false });
   el('home').addEventListener('click', () => { state.camera.x = 0; state.camera.y = 0; cameraMoved(); });
 
+  // Sharing the camera is the user's choice, off until ticked, and remembered by the browser.
+  const cameraSync = el('camera-sync');
+  cameraSync.checked = localStorage.getItem('infinitemap.shareCamera') === 'yes';
+  cameraSync.addEventListener('change', () => {
+    localStorage.setItem('infinitemap.shareCamera', cameraSync.checked ? 'yes' : 'no');
+    if (cameraSync.checked) cameraMoved();
+  });
+
   let cameraTimer = null;
   function cameraMoved() {
     dirty = true;
-    if (!el('camera-sync').checked || cameraTimer) return;
+    if (!cameraSync.checked || cameraTimer) return;
     cameraTimer = setTimeout(() => {
       cameraTimer = null;
-      send({ type: 'camera_update', x: state.camera.x, y: state.camera.y, zoom: state.camera.zoom });
+      send({ type: 'camera_update', x: state.camera.x * WIRE_PX_PER_CELL, y: state.camera.y * WIRE_PX_PER_CELL,
+        zoom: state.camera.zoom / WIRE_PX_PER_CELL });
     }, 100);
   }
 
@@ -250,8 +264,11 @@
         compositorsChanged();
         break;
       case 'camera_update':
-        if (el('camera-sync').checked && !drag) {
-          state.camera = { x: message.x, y: message.y, zoom: message.zoom };
+        state.camerasReceived++;
+        if (cameraSync.checked && !drag) {
+          state.camera = { x: message.x / WIRE_PX_PER_CELL, y: message.y / WIRE_PX_PER_CELL,
+            zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, message.zoom * WIRE_PX_PER_CELL)) };
+          dirty = true;
         }
         break;
       case 'heartbeat':

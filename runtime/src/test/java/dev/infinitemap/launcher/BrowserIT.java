@@ -44,12 +44,15 @@ class BrowserIT {
     static Path dir;
 
     static RuntimeProcess runtime;
+    static int legacyPort;
 
     ChromeDriver browser;
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = new RuntimeProcess(dir).env("INFINITEMAP_ADMIN_PASSWORD", "browser-test-secret").start();
+        legacyPort = RuntimeProcess.freePort();
+        runtime = new RuntimeProcess(dir).env("INFINITEMAP_ADMIN_PASSWORD", "browser-test-secret")
+                .env("INFINITEMAP_LEGACY_PORT", String.valueOf(legacyPort)).start();
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -115,9 +118,11 @@ class BrowserIT {
     void panningInOnePageMovesTheCameraOfAnotherOpenPage() throws Exception {
         browser.get(viewer());
         await("the first page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        shareCamera();
         String first = browser.getWindowHandle();
         browser.switchTo().newWindow(WindowType.TAB).get(viewer());
         await("the second page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        assertEquals(Boolean.TRUE, js("return document.getElementById('camera-sync').checked"), "the choice is remembered");
         String second = browser.getWindowHandle();
 
         browser.switchTo().window(first);
@@ -132,6 +137,42 @@ class BrowserIT {
             return Math.abs(((Number) camera.get("x")).doubleValue() - ((Number) moved.get("x")).doubleValue()) < 0.01
                     && Math.abs(((Number) camera.get("y")).doubleValue() - ((Number) moved.get("y")).doubleValue()) < 0.01;
         });
+    }
+
+    /** Issue 10: the viewer used cells on the wire, so an open viewer threw old clients to zoom 10 near the origin. */
+    @Test
+    void theViewerAndAGeometryOsClientShareTheCameraInTheOldProtocolsUnits() throws Exception {
+        browser.get(viewer());
+        await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        try (OldGeometryClient old = new OldGeometryClient(legacyPort)) {
+            await("the old client connected", old::connected);
+            old.send("{\"type\":\"camera_update\",\"x\":1000,\"y\":-500,\"zoom\":0.5,\"target_x\":1000,\"target_y\":-500,\"target_zoom\":0.5}");
+            await("the old client's camera on the page", () -> ((Number) js("return window.infinitemap.camerasReceived")).intValue() >= 1);
+            assertEquals(0.0, ((Number) ((Map<?, ?>) js("return window.infinitemap.camera")).get("x")).doubleValue(), 1e-9,
+                    "not followed before the user chose to share");
+
+            shareCamera();
+            old.send("{\"type\":\"camera_update\",\"x\":1000,\"y\":-500,\"zoom\":0.5}");
+            await("the page at cell (10,-5), 50 px per cell", () -> {
+                Map<?, ?> camera = (Map<?, ?>) js("return window.infinitemap.camera");
+                return Math.abs(((Number) camera.get("x")).doubleValue() - 10) < 1e-9 && Math.abs(((Number) camera.get("y")).doubleValue() + 5) < 1e-9
+                        && Math.abs(((Number) camera.get("zoom")).doubleValue() - 50) < 1e-9;
+            });
+
+            old.cameras.clear();
+            new Actions(browser).dragAndDropBy(browser.findElement(By.id("map")), -500, 0).perform(); // 10 cells right at 50 px
+            Map<?, ?> moved = (Map<?, ?>) js("return window.infinitemap.camera");
+            await("the page's camera on the old client, in world pixels", () -> old.cameras.stream().anyMatch(m -> {
+                java.util.regex.Matcher c = java.util.regex.Pattern.compile("\"x\":([-0-9.]+),\"y\":([-0-9.]+),\"zoom\":([-0-9.]+)").matcher(m);
+                return c.find() && Math.abs(Double.parseDouble(c.group(1)) - ((Number) moved.get("x")).doubleValue() * 100) < 0.5
+                        && Math.abs(Double.parseDouble(c.group(2)) + 500) < 0.5 && Math.abs(Double.parseDouble(c.group(3)) - 0.5) < 1e-9;
+            }));
+            assertEquals(20.0, ((Number) moved.get("x")).doubleValue(), 0.5, "dragged 10 cells from 10");
+        }
+    }
+
+    private void shareCamera() {
+        js("const box = document.getElementById('camera-sync'); if (!box.checked) box.click();");
     }
 
     @Test

@@ -16,8 +16,12 @@ sealed interface ClientMessage {
     record Heartbeat() implements ClientMessage {
     }
 
-    /** {@code {"type":"camera_update","x":..,"y":..,"zoom":..}}: shared with the other clients. */
-    record Camera(double x, double y, double zoom) implements ClientMessage {
+    /**
+     * {@code {"type":"camera_update","x":..,"y":..,"zoom":..}}, optionally with the old protocol's
+     * {@code target_x}, {@code target_y}, {@code target_zoom} (null when absent): shared with the
+     * other clients. Units are the old protocol's: world pixels at 100 per cell, and a scale.
+     */
+    record Camera(double x, double y, double zoom, Double targetX, Double targetY, Double targetZoom) implements ClientMessage {
     }
 
     /**
@@ -29,6 +33,9 @@ sealed interface ClientMessage {
         Double x = null;
         Double y = null;
         Double zoom = null;
+        Double targetX = null;
+        Double targetY = null;
+        Double targetZoom = null;
         try (JsonParser parser = JSON.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("a message must be a JSON object with a \"type\"");
@@ -41,6 +48,9 @@ sealed interface ClientMessage {
                     case "x" -> x = number(parser, value);
                     case "y" -> y = number(parser, value);
                     case "zoom" -> zoom = number(parser, value);
+                    case "target_x" -> targetX = number(parser, value);
+                    case "target_y" -> targetY = number(parser, value);
+                    case "target_zoom" -> targetZoom = number(parser, value);
                     default -> parser.skipChildren();
                 }
             }
@@ -59,7 +69,7 @@ sealed interface ClientMessage {
                 if (x == null || y == null || zoom == null || !(zoom > 0)) {
                     throw new IllegalArgumentException("camera_update needs finite numbers x, y and zoom, with zoom > 0");
                 }
-                yield new Camera(x, y, zoom);
+                yield new Camera(x, y, zoom, targetX, targetY, targetZoom);
             }
             default -> throw new IllegalArgumentException("unknown message type \"" + abbreviate(type)
                     + "\"; clients send heartbeat and camera_update");

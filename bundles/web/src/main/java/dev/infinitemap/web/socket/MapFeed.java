@@ -292,15 +292,25 @@ public class MapFeed {
             if (camera == null) {
                 continue;
             }
-            String broadcast = "{\"type\":\"camera_update\",\"x\":" + Json.number(camera.x()) + ",\"y\":" + Json.number(camera.y())
-                    + ",\"zoom\":" + Json.number(camera.zoom()) + ",\"timestamp\":" + Json.number(System.currentTimeMillis() / 1000.0) + "}";
+            StringBuilder broadcast = new StringBuilder("{\"type\":\"camera_update\",\"x\":").append(Json.number(camera.x()))
+                    .append(",\"y\":").append(Json.number(camera.y())).append(",\"zoom\":").append(Json.number(camera.zoom()));
+            optional(broadcast, "target_x", camera.targetX());
+            optional(broadcast, "target_y", camera.targetY());
+            optional(broadcast, "target_zoom", camera.targetZoom());
+            String message = broadcast.append(",\"timestamp\":").append(Json.number(System.currentTimeMillis() / 1000.0)).append('}').toString();
             for (Client client : clients) {
                 if (client != from) {
-                    client.send(broadcast);
+                    client.send(message);
                 }
             }
         }
         enforceBudget();
+    }
+
+    private static void optional(StringBuilder out, String field, Double value) {
+        if (value != null) {
+            out.append(",\"").append(field).append("\":").append(Json.number(value));
+        }
     }
 
     private void fanOutLoop() {
