@@ -152,6 +152,29 @@ class GeometryOsIT {
         }
     }
 
+    @Test
+    void aStartWithoutTheSettingHasNoLegacyListener() throws Exception {
+        assertEquals(0, runtime.stop());
+        runtime.unset("INFINITEMAP_LEGACY_PORT").start();
+        try {
+            // Config Admin kept the listener's configuration from the last start; the runtime removes it.
+            RuntimeProcess.awaitCondition("nothing listening on the legacy port", TIMEOUT, () -> {
+                try {
+                    status(legacyPort, "/builder/map/manifest.json");
+                    return false;
+                } catch (java.net.ConnectException e) {
+                    return true;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertTrue(!runtime.stdout().contains("Geometry OS clients"), runtime.stdout());
+        } finally {
+            assertEquals(0, runtime.stop());
+            runtime.env("INFINITEMAP_LEGACY_PORT", String.valueOf(legacyPort)).start();
+        }
+    }
+
     private static void await(OldGeometryClient client, OldGeometryClient poller, int x, String brick) throws InterruptedException {
         RuntimeProcess.awaitCondition(brick + " at " + x + ",0 on the old client's socket", TIMEOUT, () -> brick.equals(client.brickAt(x, 0)));
         RuntimeProcess.awaitCondition(brick + " at " + x + ",0 on the old poller", TIMEOUT, () -> {

@@ -62,6 +62,11 @@ final class RuntimeProcess implements AutoCloseable {
         return this;
     }
 
+    RuntimeProcess unset(String name) {
+        environment.remove(name);
+        return this;
+    }
+
     /** Starts the runtime from another working directory and waits for its ready line. */
     RuntimeProcess start() throws IOException, InterruptedException {
         launch();
