@@ -30,8 +30,8 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
     private static final Pattern UPDATE = Pattern.compile("\"x\":(-?\\d+),\"y\":(-?\\d+),\"brick\":\"([^\"]*)\",\"timestamp\":([0-9.]+)");
     private static final Pattern ENTRY = Pattern.compile("\"(-?\\d+,-?\\d+)\":\\{\"brick\":\"([^\"]*)\",\"timestamp\":([0-9.]+)}");
 
-    /** A cell as the client shows it. */
-    record Shown(String brick, double timestamp) {
+    /** A cell as the client shows it, and when it was loaded (System.nanoTime). */
+    record Shown(String brick, double timestamp, long atNanos) {
     }
 
     final Map<String, Shown> cells = new ConcurrentHashMap<>();
@@ -107,7 +107,7 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
             case "tile_update" -> {
                 Matcher m = UPDATE.matcher(message);
                 if (m.find()) {
-                    cells.put(m.group(1) + "," + m.group(2), new Shown(m.group(3), Double.parseDouble(m.group(4))));
+                    cells.put(m.group(1) + "," + m.group(2), new Shown(m.group(3), Double.parseDouble(m.group(4)), System.nanoTime()));
                     tileUpdates.incrementAndGet();
                 }
             }
@@ -152,7 +152,7 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
             double timestamp = Double.parseDouble(m.group(3));
             Shown existing = cells.get(m.group(1));
             if (existing == null || existing.timestamp() < timestamp) {
-                cells.put(m.group(1), new Shown(m.group(2), timestamp));
+                cells.put(m.group(1), new Shown(m.group(2), timestamp, System.nanoTime()));
             }
         }
     }

@@ -414,7 +414,8 @@ public class MapFeed {
         }
         long slow = tooSlow.getAndSet(0);
         if (slow > 0) {
-            log.warn("Closed {} WebSocket client(s) in the last 10 s with 1013: each stopped reading its snapshot and fell behind by more than its buffer (clientBufferBytes {} KiB) again.",
+            log.warn("Closed {} WebSocket client(s) in the last 10 s with 1013: each fell behind by more than its buffer (clientBufferBytes {} KiB) "
+                    + "while it was not reading (its snapshot, or for a Geometry OS client, the changes).",
                     slow, config.clientBufferBytes() >> 10);
         }
     }
