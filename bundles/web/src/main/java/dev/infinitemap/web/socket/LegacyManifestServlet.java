@@ -9,8 +9,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.infinitemap.api.CellKey;
-import dev.infinitemap.web.LegacyListener;
 import dev.infinitemap.web.Json;
+import dev.infinitemap.web.LegacyListener;
+import dev.infinitemap.web.ManifestServlet;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,7 +44,7 @@ public class LegacyManifestServlet extends HttpServlet {
             return;
         }
         response.setHeader("Cache-Control", "no-cache");
-        response.setHeader(dev.infinitemap.web.ManifestServlet.REVISION_HEADER, Long.toString(view.revision()));
+        response.setHeader(ManifestServlet.REVISION_HEADER, Long.toString(view.revision()));
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         List<LegacyMap.Cell> cells = view.cells();

@@ -33,6 +33,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import dev.infinitemap.api.map.InfiniteMap;
 import dev.infinitemap.api.map.MapChange;
 import dev.infinitemap.web.Json;
+import dev.infinitemap.web.LegacyListener;
+import dev.infinitemap.web.Origins;
 
 /**
  * Fans map changes out to every WebSocket client. The map's listener only queues a change; one
@@ -50,8 +52,7 @@ import dev.infinitemap.web.Json;
 @Designate(ocd = SocketConfig.class)
 public class MapFeed {
 
-    static final String PID = dev.infinitemap.web.Origins.PID;
-
+    static final String PID = Origins.PID;
 
     /**
      * A client that has not taken a fragment for this long is not reading. Long enough that a
@@ -92,7 +93,7 @@ public class MapFeed {
         this.config = config;
         this.subscription = map.subscribe(changes::add);
         // Taken after subscribing: the fan-out skips the changes the snapshot already holds.
-        this.legacy = context.getProperty(dev.infinitemap.web.LegacyListener.PORT_PROPERTY) == null ? null : new LegacyMap(map.snapshot(), System.currentTimeMillis());
+        this.legacy = context.getProperty(LegacyListener.PORT_PROPERTY) == null ? null : new LegacyMap(map.snapshot(), System.currentTimeMillis());
         this.fanOut = new Thread(this::fanOutLoop, "infinitemap-ws-fan-out");
         fanOut.setDaemon(true);
         fanOut.start();
