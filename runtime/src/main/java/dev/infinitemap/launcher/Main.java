@@ -66,6 +66,7 @@ public final class Main {
                                           (unset: generated once, kept in conf/admin.password)
               INFINITEMAP_LEGACY_PORT     a second port for Geometry OS clients (8765 in its
                                           set-up): socket at /, /builder/map/manifest.json
+              INFINITEMAP_LEGACY_WEB      a folder of the old web client, served on that port
               INFINITEMAP_JAVA_OPTS       extra JVM options (read by bin/infinitemap)
             Drop bundles (*.jar), configurations (*.cfg) and tile manifests (*.manifest.json)
             into deploy/; the viewer is at /infinitemap/, the Web Console at /system/console.
@@ -194,6 +195,7 @@ public final class Main {
         properties.put("org.apache.felix.http.host", settings.httpHost());
         properties.put("org.osgi.service.http.port", String.valueOf(settings.httpPort()));
         settings.legacyPort().ifPresent(port -> properties.put("infinitemap.legacy.port", String.valueOf(port)));
+        settings.legacyWeb().ifPresent(folder -> properties.put("infinitemap.legacy.web", folder.toString()));
         properties.put("felix.webconsole.username", "admin");
         properties.put("felix.webconsole.password", password.webConsoleHash());
 
@@ -281,7 +283,8 @@ public final class Main {
         System.out.println(String.format(Locale.ROOT, "InfiniteMap Runtime ready in %.2f s: viewer %s/infinitemap/ , console %s/system/console (user admin, %s)",
                 seconds, settings.baseUrl(), settings.baseUrl(), where));
         settings.legacyPort().ifPresent(port -> System.out.println("Geometry OS clients: socket " + settings.url("ws", port) + "/ , manifest "
-                + settings.url("http", port) + "/builder/map/manifest.json , bricks " + settings.url("http", port) + "/builder/queue/NAME"));
+                + settings.url("http", port) + "/builder/map/manifest.json , bricks " + settings.url("http", port) + "/builder/queue/NAME"
+                + settings.legacyWeb().map(folder -> " , pages " + settings.url("http", port) + "/ from " + folder).orElse("")));
         System.out.flush();
     }
 

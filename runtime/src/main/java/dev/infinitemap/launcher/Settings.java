@@ -11,7 +11,7 @@ import java.util.OptionalInt;
  * {@code INFINITEMAP_HTTP_PORT}, or a system property of the same name in lower case with dots,
  * {@code -Dinfinitemap.http.port}; the system property wins when both are set.
  */
-record Settings(Path home, String httpHost, int httpPort, Optional<String> adminPassword, OptionalInt legacyPort) {
+record Settings(Path home, String httpHost, int httpPort, Optional<String> adminPassword, OptionalInt legacyPort, Optional<Path> legacyWeb) {
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -30,6 +30,14 @@ record Settings(Path home, String httpHost, int httpPort, Optional<String> admin
         if (legacyPort.isPresent() && legacyPort.getAsInt() == port) {
             throw new IllegalArgumentException("INFINITEMAP_LEGACY_PORT must differ from INFINITEMAP_HTTP_PORT (both " + port + ")");
         }
+        Optional<Path> legacyWeb = lookup("INFINITEMAP_LEGACY_WEB", environment, systemProperties).filter(text -> !text.isBlank())
+                .map(text -> Path.of(text).toAbsolutePath().normalize());
+        if (legacyWeb.isPresent() && legacyPort.isEmpty()) {
+            throw new IllegalArgumentException("INFINITEMAP_LEGACY_WEB is served on the Geometry OS port: set INFINITEMAP_LEGACY_PORT too");
+        }
+        if (legacyWeb.isPresent() && !java.nio.file.Files.isDirectory(legacyWeb.get())) {
+            throw new IllegalArgumentException("INFINITEMAP_LEGACY_WEB must be a folder, and " + legacyWeb.get() + " is none");
+        }
         Optional<String> password = lookup("INFINITEMAP_ADMIN_PASSWORD", environment, systemProperties);
         if (password.isPresent() && password.get().isEmpty()) {
             throw new IllegalArgumentException("INFINITEMAP_ADMIN_PASSWORD is set but empty");
@@ -37,7 +45,7 @@ record Settings(Path home, String httpHost, int httpPort, Optional<String> admin
         if (password.isPresent() && password.get().equals("admin")) {
             throw new IllegalArgumentException("INFINITEMAP_ADMIN_PASSWORD must not be \"admin\": that is the first password anyone tries");
         }
-        return new Settings(home.toAbsolutePath().normalize(), host, port, password, legacyPort);
+        return new Settings(home.toAbsolutePath().normalize(), host, port, password, legacyPort, legacyWeb);
     }
 
     private static int port(String variable, String text) {

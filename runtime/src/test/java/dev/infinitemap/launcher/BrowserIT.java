@@ -1,6 +1,7 @@
 package dev.infinitemap.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,8 +52,19 @@ class BrowserIT {
     @BeforeAll
     static void start() throws Exception {
         legacyPort = RuntimeProcess.freePort();
+        // A page written as the old client's are: relative manifest path, the socket on the page's own host.
+        Path oldWeb = Files.createDirectories(dir.resolve("old-web"));
+        Files.writeString(oldWeb.resolve("index.html"), """
+                <!doctype html><title>old client</title><script src="client.js"></script>""");
+        Files.writeString(oldWeb.resolve("client.js"), """
+                window.seen = { manifestCells: -1, update: null };
+                fetch('/builder/map/manifest.json?t=' + Date.now()).then(r => r.json()).then(m => { window.seen.manifestCells = Object.keys(m).length; });
+                const socket = new WebSocket('ws://' + location.host);
+                socket.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === 'tile_update' && m.x === 4242) window.seen.update = m; };
+                socket.onopen = () => { window.seen.open = true; };
+                """);
         runtime = new RuntimeProcess(dir).env("INFINITEMAP_ADMIN_PASSWORD", "browser-test-secret")
-                .env("INFINITEMAP_LEGACY_PORT", String.valueOf(legacyPort)).start();
+                .env("INFINITEMAP_LEGACY_PORT", String.valueOf(legacyPort)).env("INFINITEMAP_LEGACY_WEB", oldWeb.toString()).start();
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -169,6 +181,27 @@ class BrowserIT {
             }));
             assertEquals(20.0, ((Number) moved.get("x")).doubleValue(), 0.5, "dragged 10 cells from 10");
         }
+    }
+
+    /** Issue 10: the old pages came from the same origin as the manifest, the bricks and the socket; unchanged, they still can. */
+    @Test
+    void anOldClientsPageServedFromTheLegacyPortReadsTheManifestAndTheSocketWithoutAnySetting() throws Exception {
+        browser.get("http://127.0.0.1:" + legacyPort + "/");
+        await("the old page's socket open and manifest read", () -> Boolean.TRUE.equals(js("return window.seen.open === true"))
+                && ((Number) js("return window.seen.manifestCells")).intValue() > 0);
+        runtime.deploy("old-page.manifest.json", "{ \"4242,0\": {\"brick\": \"road.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
+        await("the tile_update on the old page", () -> String.valueOf(js("return JSON.stringify(window.seen.update)")).contains("road.png"));
+        assertFalse(runtime.log().contains("Refused a page"), "a page of the same origin needs no allowedOrigins");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Files.writeString(dir.resolve("secret.txt"), "not-for-pages");
+        Files.createSymbolicLink(dir.resolve("old-web/link.txt"), dir.resolve("secret.txt"));
+        for (String outside : List.of("/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link.txt")) {
+            java.net.http.HttpResponse<String> answer = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + legacyPort + outside)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertNotEquals(200, answer.statusCode(), outside);
+            assertFalse(answer.body().contains("not-for-pages"), outside);
+        }
+        Files.delete(runtime.home.resolve("deploy/old-page.manifest.json"));
     }
 
     private void shareCamera() {

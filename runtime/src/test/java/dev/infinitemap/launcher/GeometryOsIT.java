@@ -59,6 +59,9 @@ class GeometryOsIT {
         assertEquals(404, status(legacyPort, "/builder/queue/../conf/admin.password"));
         assertEquals(404, status(runtime.port, "/builder/map/manifest.json"), "the main port keeps its own paths");
         assertTrue(runtime.stdout().contains("Geometry OS clients: socket ws://127.0.0.1:" + legacyPort + "/"), runtime.stdout());
+        HttpResponse<String> root = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + legacyPort + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, root.statusCode());
+        assertTrue(root.body().contains("/builder/map/manifest.json") && root.body().contains("INFINITEMAP_LEGACY_WEB"), "says where things are: " + root.body());
     }
 
     /** Issue: removals never reached old clients, and pollers missed same-timestamp edits and uncovered tiles. */

@@ -37,6 +37,18 @@ class SettingsTest {
     }
 
     @Test
+    void theLegacyWebFolderMustExistAndNeedsTheLegacyPort(@org.junit.jupiter.api.io.TempDir Path folder) {
+        assertEquals(Optional.of(folder), Settings.read(Map.of("INFINITEMAP_LEGACY_PORT", "8765", "INFINITEMAP_LEGACY_WEB", folder.toString()), Map.of(), HOME)
+                .legacyWeb());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> Settings.read(
+                Map.of("INFINITEMAP_LEGACY_PORT", "8765", "INFINITEMAP_LEGACY_WEB", folder.resolve("nothing").toString()), Map.of(), HOME));
+        assertTrue(missing.getMessage().contains("INFINITEMAP_LEGACY_WEB"), missing.getMessage());
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                () -> Settings.read(Map.of("INFINITEMAP_LEGACY_WEB", folder.toString()), Map.of(), HOME));
+        assertTrue(alone.getMessage().contains("INFINITEMAP_LEGACY_PORT"), alone.getMessage());
+    }
+
+    @Test
     void environmentVariablesSetEachValue() {
         Settings settings = Settings.read(Map.of("INFINITEMAP_HTTP_HOST", "0.0.0.0", "INFINITEMAP_HTTP_PORT", "9090",
                 "INFINITEMAP_ADMIN_PASSWORD", "s3cret"), Map.of(), HOME);
