@@ -155,7 +155,9 @@ class BrowserIT {
     @Test
     void theViewerAndAGeometryOsClientShareTheCameraInTheOldProtocolsUnits() throws Exception {
         browser.get(viewer());
-        await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        // Its first message (the catch-up) says the server has joined it: cameras go to joined clients.
+        await("the page live", () -> "live".equals(js("return window.infinitemap.connection"))
+                && ((Number) js("return window.infinitemap.messages")).intValue() > 0);
         try (OldGeometryClient old = new OldGeometryClient(legacyPort)) {
             await("the old client connected", old::connected);
             old.send("{\"type\":\"camera_update\",\"x\":1000,\"y\":-500,\"zoom\":0.5,\"target_x\":1000,\"target_y\":-500,\"target_zoom\":0.5}");

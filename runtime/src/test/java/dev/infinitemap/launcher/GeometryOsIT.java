@@ -105,9 +105,9 @@ class GeometryOsIT {
     @Test
     void aHeartbeatOfTheClientIsAnswered() throws Exception {
         try (OldGeometryClient client = new OldGeometryClient(legacyPort)) {
+            // Connected means its hello heartbeat was answered (the server sends none of its own in this test).
             RuntimeProcess.awaitCondition("the old client connected", TIMEOUT, client::connected);
-            client.send("{\"type\":\"heartbeat\",\"timestamp\":1}");
-            RuntimeProcess.awaitCondition("a heartbeat back", TIMEOUT, () -> client.heartbeats.get() >= 1);
+            assertTrue(client.heartbeats.get() >= 1, "the heartbeat was answered with a heartbeat");
             client.send("not json");
             client.send("{\"type\":\"heartbeat\",\"timestamp\":2}");
             RuntimeProcess.awaitCondition("the connection stayed", TIMEOUT, client::connected);

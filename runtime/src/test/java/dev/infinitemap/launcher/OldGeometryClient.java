@@ -45,6 +45,7 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
     private final String base;
     private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
+    private volatile boolean joined;
     private volatile boolean closing;
 
     /** A client with its socket and its poller. */
@@ -76,17 +77,21 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
         }
     }
 
+    // Unlike the old client, it says hello with a heartbeat: the answer shows the server has
+    // joined it (the handshake can end on this side first), so a test knows changes will reach it.
     @Override
     public void onOpen(WebSocket webSocket) {
+        joined = false;
         socket = webSocket;
         connections.incrementAndGet();
+        webSocket.sendText("{\"type\":\"heartbeat\",\"timestamp\":" + System.currentTimeMillis() / 1000 + "}", true);
         webSocket.request(1);
     }
 
-    /** @return whether it is connected now */
+    /** @return whether it is connected now and the server has joined it */
     boolean connected() {
         WebSocket current = socket;
-        return current != null && !current.isInputClosed() && !current.isOutputClosed();
+        return current != null && joined && !current.isInputClosed() && !current.isOutputClosed();
     }
 
     @Override
@@ -101,6 +106,7 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
     }
 
     private void handle(String message) {
+        joined = true;
         Matcher type = TYPE.matcher(message);
         String kind = type.find() ? type.group(1) : "(none)";
         switch (kind) {
@@ -130,6 +136,7 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         socket = null;
+        joined = false;
         reconnectLater();
         return null;
     }
@@ -137,6 +144,7 @@ final class OldGeometryClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         socket = null;
+        joined = false;
         reconnectLater();
     }
 

@@ -369,6 +369,10 @@ class ViewersIT {
     @Test
     void aCameraUpdateIsBroadcastToTheOtherClientsWithATimestamp() throws Exception {
         try (WsClient sender = new WsClient(runtime.port, ""); WsClient watcher = new WsClient(runtime.port, "")) {
+            // A camera goes to the clients the server has joined: the handshake may end on this side
+            // before the server has. A heartbeat says it has; the answer keeps the watcher from idling out.
+            watcher.next(m -> m.contains("\"type\":\"heartbeat\""), TIMEOUT);
+            watcher.send("{\"type\":\"heartbeat\",\"timestamp\":1}");
             sender.send("{\"type\":\"camera_update\",\"x\":12.5,\"y\":-3,\"zoom\":1.5}");
             String camera = watcher.next(m -> m.contains("camera_update"), TIMEOUT);
             assertTrue(camera.matches("\\{\"type\":\"camera_update\",\"x\":12.5,\"y\":-3,\"zoom\":1.5,\"timestamp\":[0-9.]+}"), camera);

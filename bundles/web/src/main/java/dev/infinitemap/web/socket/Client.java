@@ -17,8 +17,10 @@ import org.eclipse.jetty.websocket.api.Session;
  * is told it fell behind and gets a snapshot instead of the changes it missed; one that
  * overflows again while it has stopped reading that snapshot is closed with 1013. While it catches up
  * (after joining with {@code ?since=} or after falling behind), live changes are held and those
- * newer than the catch-up follow it, so it misses nothing and sees nothing twice. Public only
- * because Jetty calls its listener methods.
+ * newer than the catch-up follow it, so it misses nothing and sees nothing twice. A Geometry OS
+ * client ({@link Form#LEGACY}) knows no snapshot: it takes each change whole while its queue is
+ * under its limits and is closed with 1013 when it falls behind. Public only because Jetty calls
+ * its listener methods.
  */
 public final class Client implements Session.Listener.AutoDemanding {
 
