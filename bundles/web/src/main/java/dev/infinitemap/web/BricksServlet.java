@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -66,12 +65,10 @@ public class BricksServlet extends HttpServlet {
         if (type.equals("image/svg+xml")) {
             response.setHeader("Content-Security-Policy", "sandbox"); // an SVG opened on its own runs no script
         }
-        Path file = fromFolder(name);
+        // The name rules already keep it in the folder itself; a symbolic link out of it is refused too.
+        Path file = folder == null ? null : FolderFiles.inside(folder, name);
         if (file != null) {
-            response.setContentLengthLong(Files.size(file));
-            try (OutputStream out = response.getOutputStream()) {
-                Files.copy(file, out);
-            }
+            FolderFiles.send(file, response);
             return;
         }
         URL entry = fromCompositorBundle(name);
@@ -83,19 +80,6 @@ public class BricksServlet extends HttpServlet {
         try (InputStream in = entry.openStream(); OutputStream out = response.getOutputStream()) {
             in.transferTo(out);
         }
-    }
-
-    private Path fromFolder(String name) throws IOException {
-        if (folder == null) {
-            return null;
-        }
-        Path file = folder.resolve(name).normalize();
-        // The name rules already keep it in the folder; a symbolic link out of it is refused too.
-        if (!file.getParent().equals(folder) || !Files.isRegularFile(file)
-                || !file.toRealPath().startsWith(folder.toRealPath())) {
-            return null;
-        }
-        return file;
     }
 
     private URL fromCompositorBundle(String name) {

@@ -1,8 +1,6 @@
 package dev.infinitemap.web.socket;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +12,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import dev.infinitemap.web.FolderFiles;
 import dev.infinitemap.web.LegacyListener;
 import dev.infinitemap.web.Origins;
 import jakarta.servlet.Servlet;
@@ -57,10 +56,7 @@ public class LegacySocketServlet extends MapSocketServlet {
             response.setContentType(type(file.getFileName().toString()));
             response.setHeader("X-Content-Type-Options", "nosniff");
             response.setHeader("Cache-Control", "no-cache");
-            response.setContentLengthLong(Files.size(file));
-            try (OutputStream out = response.getOutputStream()) {
-                Files.copy(file, out);
-            }
+            FolderFiles.send(file, response);
             return;
         }
         response.setStatus(HttpServletResponse.SC_NOT_FOUND);
@@ -90,16 +86,10 @@ public class LegacySocketServlet extends MapSocketServlet {
 
     // A regular file inside the folder (index.html for a folder), never one outside it, links included.
     private Path page(String path) throws IOException {
-        if (web == null || path.indexOf('\0') >= 0) {
+        if (web == null) {
             return null;
         }
-        Path file = web.resolve(path.replaceFirst("^/+", "")).normalize();
-        if (Files.isDirectory(file)) {
-            file = file.resolve("index.html");
-        }
-        if (!file.startsWith(web) || !Files.isRegularFile(file) || !file.toRealPath().startsWith(web.toRealPath())) {
-            return null;
-        }
-        return file;
+        Path file = FolderFiles.inside(web, path);
+        return file != null ? file : FolderFiles.inside(web, path + "/index.html");
     }
 }
