@@ -188,8 +188,15 @@ class HostileClientsIT {
             // for its answer to the close sees the connection drop instead.
             Integer code = flooder.closed.handle((status, error) -> status).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             assertTrue(code == null || code == 1008, "closed with " + code);
-            assertTrue(flooder.received.stream().anyMatch(m -> m.contains("\"type\":\"error\"") && m.contains("messages a second")),
-                    "the flooder was told why: " + flooder.messages);
+            // A clean close follows the error that says why. A connection that failed instead (the
+            // JDK client, still writing, gives up on a write after the server's close) may lose what
+            // was in flight to it: the server's own line then says why it closed the flooder.
+            if (code != null) {
+                assertTrue(flooder.received.stream().anyMatch(m -> m.contains("\"type\":\"error\"") && m.contains("messages a second")),
+                        "the flooder was told why: " + flooder.messages);
+            }
+            RuntimeProcess.awaitCondition("the log line about the flooder closed with 1008", TIMEOUT,
+                    () -> runtime.log().contains("with 1008: they sent more than"));
             flood.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             for (WsClient viewer : viewers) {
                 synchronized (viewer.received) {
