@@ -34,10 +34,10 @@ class RuntimeLifecycleIT {
             // The script execs the JVM: the PID we started is the runtime's own.
             assertTrue(ProcessHandle.of(runtime.pid()).orElseThrow().info().command().orElse("").endsWith("java"));
 
-            RuntimeProcess.awaitCondition("the sample manifest applied", Duration.ofSeconds(10),
+            RuntimeProcess.awaitCondition("the sample manifest applied", RuntimeProcess.START_TIMEOUT,
                     () -> runtime.log().lines().anyMatch(l -> l.matches(".*deploy/welcome\\.manifest\\.json applied in \\d+ ms: 77 tiles put, 0 removed \\(compositor welcome, layer 0\\)\\.")));
             for (String sample : new String[] { "spiral", "clock", "region" }) {
-                RuntimeProcess.awaitCondition("the " + sample + " sample compositor drawing", Duration.ofSeconds(10), () -> runtime.log()
+                RuntimeProcess.awaitCondition("the " + sample + " sample compositor drawing", RuntimeProcess.START_TIMEOUT, () -> runtime.log()
                         .lines().anyMatch(l -> l.contains("Compositor " + sample + " of bundle dev.infinitemap.compositor." + sample) && l.contains(" drew ")));
             }
 
