@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.infinitemap.api.CellKey;
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.TileDelta;
 import dev.infinitemap.api.map.MapChange;
@@ -42,6 +41,7 @@ final class LayeredMap {
 
     private final Map<String, Layer> layers = new HashMap<>();
     private final LongObjectMap<PlacedTile> top = new LongObjectMap<>();
+    private final ChunkIndex index = new ChunkIndex();
     private LongObjectMap<Object> scratchCells;
     private long revision;
 
@@ -133,10 +133,14 @@ final class LayeredMap {
             if (best == null) {
                 if (before != null) {
                     top.remove(cell);
+                    index.remove(cell);
                     removed[removedCount[0]++] = cell;
                 }
             } else if (best != before && !best.equals(before)) {
                 top.put(cell, best);
+                if (before == null) {
+                    index.add(cell);
+                }
                 put.add(best);
             }
         });
@@ -185,28 +189,17 @@ final class LayeredMap {
         return byTime != 0 ? byTime > 0 : compositor.compareTo(otherCompositor) >= 0;
     }
 
-    /** The tiles of an inclusive rectangle, walking whichever is smaller: the rectangle or the map. */
+    /** The tiles of an inclusive rectangle, found through the chunk index: the cost follows what it returns. */
     List<PlacedTile> tiles(int x0, int y0, int x1, int y1) {
         List<PlacedTile> result = new ArrayList<>();
-        // In double: the whole 32-bit plane has 2^64 cells, which overflows a long.
-        double area = ((double) x1 - x0 + 1) * ((double) y1 - y0 + 1);
-        if (area <= top.size()) {
-            for (long x = x0; x <= x1; x++) {
-                for (long y = y0; y <= y1; y++) {
-                    PlacedTile tile = top.get(CellKey.pack((int) x, (int) y));
-                    if (tile != null) {
-                        result.add(tile);
-                    }
-                }
-            }
-        } else {
-            top.forEach(t -> {
-                Tile tile = t.tile();
-                if (tile.x() >= x0 && tile.x() <= x1 && tile.y() >= y0 && tile.y() <= y1) {
-                    result.add(t);
-                }
-            });
-        }
+        index.cellsIn(x0, y0, x1, y1, cell -> result.add(top.get(cell)));
+        return result;
+    }
+
+    /** One tile per square of {@code 2^shift} cells a side overlapping the rectangle, see {@link ChunkIndex#firstPerSquare}. */
+    List<PlacedTile> overview(int x0, int y0, int x1, int y1, int shift) {
+        List<PlacedTile> result = new ArrayList<>();
+        index.firstPerSquare(x0, y0, x1, y1, shift, cell -> result.add(top.get(cell)));
         return result;
     }
 }

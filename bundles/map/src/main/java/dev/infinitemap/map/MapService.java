@@ -171,6 +171,15 @@ public class MapService implements InfiniteMap, EventHandler {
     }
 
     @Override
+    public Snapshot overview(int x0, int y0, int x1, int y1, int shift) {
+        if (x1 < x0 || y1 < y0 || shift < 0 || shift > 31) {
+            throw new IllegalArgumentException("empty rectangle or shift outside 0..31: x0=" + x0 + ", y0=" + y0 + ", x1=" + x1
+                    + ", y1=" + y1 + ", shift=" + shift);
+        }
+        return read(() -> new Snapshot(map.revision(), map.overview(x0, y0, x1, y1, shift)));
+    }
+
+    @Override
     public Snapshot snapshot() {
         return read(() -> {
             List<PlacedTile> all = new ArrayList<>(map.tileCount());

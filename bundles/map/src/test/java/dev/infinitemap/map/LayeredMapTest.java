@@ -138,6 +138,60 @@ class LayeredMapTest {
         }
     }
 
+    @Test
+    void rectanglesAndOverviewsAlwaysAgreeWithAWalkOfTheWholeMap() {
+        java.util.Random random = new java.util.Random(7);
+        long sequence = 0;
+        for (int step = 0; step < 300; step++) {
+            List<Tile> put = new java.util.ArrayList<>();
+            java.util.Set<Long> cells = new java.util.HashSet<>();
+            for (int i = 0; i < 40; i++) {
+                Tile t = tile(random.nextInt(120) - 60, random.nextInt(120) - 60, "a.png", step);
+                if (cells.add(t.cell())) {
+                    put.add(t);
+                }
+            }
+            long[] removed = java.util.stream.LongStream.generate(() -> CellKey.pack(random.nextInt(120) - 60, random.nextInt(120) - 60))
+                    .limit(30).filter(cell -> !cells.contains(cell)).distinct().toArray();
+            map.apply(new TileDelta("t", 0, ++sequence, put, removed));
+
+            int x0 = random.nextInt(140) - 70;
+            int y0 = random.nextInt(140) - 70;
+            int x1 = x0 + random.nextInt(80);
+            int y1 = y0 + random.nextInt(80);
+            List<Long> all = new java.util.ArrayList<>();
+            map.composed().forEachEntry((cell, t) -> all.add(cell));
+            java.util.Set<Long> inside = new java.util.HashSet<>();
+            for (long cell : all) {
+                if (CellKey.x(cell) >= x0 && CellKey.x(cell) <= x1 && CellKey.y(cell) >= y0 && CellKey.y(cell) <= y1) {
+                    inside.add(cell);
+                }
+            }
+            assertEquals(inside, cellsOf(map.tiles(x0, y0, x1, y1)), "rectangle after step " + step);
+
+            int shift = random.nextInt(7);
+            java.util.Map<Long, Long> firstPerSquare = new java.util.HashMap<>();
+            inside.stream().sorted(java.util.Comparator.comparingLong(LayeredMapTest::chunkOrder)).forEach(cell -> firstPerSquare
+                    .putIfAbsent(CellKey.pack(CellKey.x(cell) >> shift, CellKey.y(cell) >> shift), cell));
+            assertEquals(new java.util.HashSet<>(firstPerSquare.values()), cellsOf(map.overview(x0, y0, x1, y1, shift)),
+                    "overview with squares of " + (1 << shift) + " after step " + step);
+        }
+        assertEquals(map.tileCount(), map.tiles(Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE).size());
+    }
+
+    /** The order the overview picks the first tile of a square in: chunks of 16 in rows, then cells in rows. */
+    private static long chunkOrder(long cell) {
+        int x = CellKey.x(cell) + 64;
+        int y = CellKey.y(cell) + 64;
+        return ((long) (y >> 4) << 40) | ((long) (x >> 4) << 24) | ((y & 15) << 4) | (x & 15);
+    }
+
+    private static java.util.Set<Long> cellsOf(List<PlacedTile> tiles) {
+        java.util.Set<Long> cells = new java.util.HashSet<>();
+        tiles.forEach(t -> assertTrue(cells.add(t.tile().cell()), "each cell once"));
+        return cells;
+    }
+
     private static TileDelta delta(String compositor, int layer, long sequence, List<Tile> put) {
         return new TileDelta(compositor, layer, sequence, put, new long[0]);
     }

@@ -43,6 +43,23 @@ public interface InfiniteMap {
      */
     Snapshot tiles(int x0, int y0, int x1, int y1);
 
+    /**
+     * An overview of an inclusive rectangle: one top tile per square of {@code 2^shift} cells a
+     * side (squares aligned to multiples of {@code 2^shift}) that holds any, for drawing the map
+     * zoomed out. The tile chosen for a square depends on the map's content only, so the same
+     * content always gives the same overview; the cost follows the squares returned and the
+     * chunks of 16 × 16 cells looked at, not the size of the map.
+     *
+     * @param x0 left column
+     * @param y0 top row
+     * @param x1 right column, at least x0
+     * @param y1 bottom row, at least y0
+     * @param shift the size of a square as a power of two, 0 (one cell) to 31
+     * @return one tile per occupied square, with the revision they belong to
+     * @since 1.2
+     */
+    Snapshot overview(int x0, int y0, int x1, int y1, int shift);
+
     /** @return every top tile with the revision they belong to */
     Snapshot snapshot();
 
