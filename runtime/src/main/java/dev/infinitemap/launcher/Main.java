@@ -74,6 +74,8 @@ public final class Main {
 
     public static void main(String[] args) {
         long startNanos = System.nanoTime();
+        // Slippy tiles are drawn with Java 2D: a server never opens a display, even when one is set.
+        System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.print(USAGE);
             System.exit(0);

@@ -21,7 +21,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * headers, so its browser keeps the answer from it, and the refusal is logged once.
  */
 @Component(service = Filter.class)
-@HttpWhiteboardFilterPattern({ "/infinitemap/manifest.json", "/infinitemap/api/*", "/infinitemap/bricks/*", "/builder/*" })
+@HttpWhiteboardFilterPattern({ "/infinitemap/manifest.json", "/infinitemap/api/*", "/infinitemap/bricks/*", "/infinitemap/tiles/*",
+        "/infinitemap/tiles.json", "/builder/*" })
 public class CorsFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;

@@ -10,7 +10,7 @@ import dev.infinitemap.api.CellKey;
 import dev.infinitemap.api.map.InfiniteMap;
 import dev.infinitemap.api.map.MapChange;
 import dev.infinitemap.api.map.PlacedTile;
-import dev.infinitemap.web.BricksServlet;
+import dev.infinitemap.web.BrickSource;
 
 /**
  * The map as Geometry OS clients must see it. Their poller loads a cell only when its timestamp
@@ -30,7 +30,7 @@ import dev.infinitemap.web.BricksServlet;
 final class LegacyMap {
 
     /** The brick a removed cell shows: a transparent image served on the legacy paths. */
-    static final String REMOVED_BRICK = BricksServlet.REMOVED_BRICK;
+    static final String REMOVED_BRICK = BrickSource.REMOVED_BRICK;
 
     /** What a legacy client is sent for one change: which tiles keep their timestamp, and the change's time. */
     record Stamp(double shownBefore, double time) {
