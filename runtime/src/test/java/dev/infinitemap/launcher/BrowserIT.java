@@ -237,6 +237,30 @@ class BrowserIT {
         screenshot("console-tab");
     }
 
+    /** The example page: Leaflet, vendored into the bundle, showing the slippy tiles and asking again for the ones a change touches. */
+    @Test
+    void theLeafletPageShowsTheSlippyTilesAndRedrawsTheOneAChangeTouches() throws Exception {
+        int cell = 200_000; // the top left cell of its zoom-29 tile, far from the samples
+        long tile = ((long) cell + (1L << 31)) >> 3;
+        browser.get(viewer() + "leaflet.html#" + cell + "," + cell + ",29");
+        await("the page live", () -> "live".equals(js("return window.infinitemapLeaflet && window.infinitemapLeaflet.connection")));
+        await("the tiles loaded", () -> ((Number) js("return document.querySelectorAll('img.leaflet-tile-loaded').length")).intValue() > 0);
+        String pixel = """
+                const img = [...document.querySelectorAll('img.leaflet-tile-loaded')].find(i => i.src.includes('/29/%d/%d.png'));
+                if (!img || !img.complete || img.naturalWidth !== 256) return -1;
+                const c = document.createElement('canvas'); c.width = c.height = 256;
+                const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+                return g.getImageData(10, 10, 1, 1).data[3];""".formatted(tile, tile);
+        await("the empty tile shown", () -> ((Number) js(pixel)).intValue() == 0);
+        assertEquals(0L, js("return [...document.scripts].filter(s => s.src && !s.src.startsWith(location.origin)).length"), "nothing from elsewhere");
+
+        runtime.deploy("leaflet.manifest.json", TestManifests.row(cell, 1, cell, "road.png"));
+        await("the changed tile asked for again and drawn", () -> ((Number) js(pixel)).intValue() == 255);
+        screenshot("leaflet");
+        Files.delete(runtime.home.resolve("deploy/leaflet.manifest.json"));
+        await("the removal drawn", () -> ((Number) js(pixel)).intValue() == 0);
+    }
+
     private String viewer() {
         return "http://127.0.0.1:" + runtime.port + "/infinitemap/";
     }
