@@ -43,17 +43,17 @@
     return 'tiles/' + coords.z + '/' + coords.x + '/' + coords.y + '.png' + (revision === null ? '' : '?v=' + revision);
   }
 
-  // Permalink: #x,y,zoom (the centre cell and Leaflet's zoom).
+  // Permalink: #x,y,zoom as the viewer writes it (the centre cell and pixels a cell), so a link opens either page.
   function fromHash() {
-    const m = /^#(-?\d+),(-?\d+),(\d+)$/.exec(location.hash);
-    if (m) map.setView([+m[2] + 0.5, +m[1] + 0.5], Math.min(31, +m[3]));
-    else map.setView([0.5, 0.5], 27);
+    const m = /^#(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(location.hash);
+    const zoom = m ? Math.round(ONE_PIXEL_ZOOM + Math.log2(+m[3])) : 27;
+    map.setView(m ? [+m[2] + 0.5, +m[1] + 0.5] : [0.5, 0.5], Math.max(0, Math.min(31, zoom)));
   }
   fromHash();
   window.addEventListener('hashchange', fromHash);
   map.on('moveend', () => {
     const c = map.getCenter();
-    history.replaceState(null, '', '#' + Math.floor(c.lng) + ',' + Math.floor(c.lat) + ',' + map.getZoom());
+    history.replaceState(null, '', '#' + Math.floor(c.lng) + ',' + Math.floor(c.lat) + ',' + 2 ** (map.getZoom() - ONE_PIXEL_ZOOM));
   });
   map.on('mousemove', (e) => {
     document.getElementById('cursor').textContent = Math.floor(e.latlng.lng) + ',' + Math.floor(e.latlng.lat);

@@ -4,8 +4,12 @@
   'use strict';
 
   const HIGHLIGHT_MS = 900;
-  const MIN_ZOOM = 2;   // pixels per cell
+  const MIN_ZOOM = 2 ** -22; // pixels per cell: the whole 32-bit plane in 1,024 pixels
   const MAX_ZOOM = 160;
+  // Below this many pixels a cell the page draws the runtime's slippy tiles (tiles/{z}/{x}/{y}.png,
+  // a pixel a cell at zoom 24) instead of every cell: the cost follows the screen, not the map.
+  const TILES_BELOW_PX = 8;
+  const HALF = 2 ** 31;
   // Cameras on the wire are in the old protocol's units: world pixels at 100 per cell and a scale
   // (1 = 100 screen pixels per cell); the page keeps cells and pixels per cell.
   const WIRE_PX_PER_CELL = 100;
@@ -29,6 +33,10 @@
     get camera() { return Object.assign({}, state.camera); },
     get messages() { return state.messages; },
     get camerasReceived() { return state.camerasReceived; },
+    get mode() { return state.camera.zoom < TILES_BELOW_PX ? 'tiles' : 'cells'; },
+    get frames() { return frames; },
+    // Nothing left to draw: every slippy tile in use loaded and no frame pending.
+    get idle() { return !dirty && [...slippy.values()].every((entry) => !entry.loading && !entry.stale); },
     tileAt(x, y) { const t = state.tiles.get(x + ',' + y); return t ? { brick: t.brick, timestamp: t.timestamp } : null; },
     // The colour the canvas shows at the centre of a cell, as [r, g, b, a].
     pixelAt(x, y) {
@@ -42,6 +50,7 @@
 
   const bricks = new Map(); // name -> {image, ready, failed}
   let dirty = true;
+  let frames = 0;
 
   function brick(name) {
     let entry = bricks.get(name);
@@ -81,6 +90,98 @@
     return { x: (sx - window.innerWidth / 2) / z + state.camera.x, y: (sy - window.innerHeight / 2) / z + state.camera.y };
   }
 
+  // ---- slippy tiles, zoomed out --------------------------------------------------------
+
+  const slippy = new Map(); // "z/x/y" -> {image, ready, stale}; the most recently drawn last
+  const SLIPPY_KEPT = 600;
+
+  function slippyTile(z, x, y) {
+    const key = z + '/' + x + '/' + y;
+    let entry = slippy.get(key);
+    if (entry) {
+      slippy.delete(key); // to the end: most recently used
+    } else {
+      entry = { image: null, ready: false, stale: true, loading: false };
+      if (slippy.size >= SLIPPY_KEPT) slippy.delete(slippy.keys().next().value);
+    }
+    slippy.set(key, entry);
+    if (entry.stale && !entry.loading) {
+      entry.loading = true;
+      entry.stale = false;
+      const image = new Image();
+      image.onload = () => { entry.image = image; entry.ready = true; entry.loading = false; dirty = true; };
+      image.onerror = () => { entry.loading = false; };
+      image.src = 'tiles/' + key + '.png?v=' + (state.revision === null ? 0 : state.revision);
+    }
+    return entry;
+  }
+
+  // Marks the kept tiles a change touches (null: all) as stale: they are asked for again when next drawn.
+  function slippyChanged(keys) {
+    if (slippy.size === 0) return;
+    if (keys === null || keys.length > 4096) {
+      for (const entry of slippy.values()) entry.stale = true;
+      return;
+    }
+    const zooms = new Set();
+    for (const key of slippy.keys()) zooms.add(+key.slice(0, key.indexOf('/')));
+    for (const key of keys) {
+      const comma = key.indexOf(',');
+      const x = +key.slice(0, comma) + HALF, y = +key.slice(comma + 1) + HALF;
+      for (const z of zooms) {
+        const cells = 2 ** (32 - z);
+        const entry = slippy.get(z + '/' + Math.floor(x / cells) + '/' + Math.floor(y / cells));
+        if (entry) entry.stale = true;
+      }
+    }
+  }
+
+  function drawSlippy(w, h) {
+    const zoom = state.camera.zoom;
+    const z = Math.max(0, Math.min(29, 24 + Math.ceil(Math.log2(zoom))));
+    const cells = 2 ** (32 - z); // a tile's side in cells
+    const last = 2 ** z - 1;
+    const topLeft = toCell(0, 0), bottomRight = toCell(w, h);
+    const tx0 = Math.max(0, Math.floor((topLeft.x + HALF) / cells)), tx1 = Math.min(last, Math.floor((bottomRight.x + HALF) / cells));
+    const ty0 = Math.max(0, Math.floor((topLeft.y + HALF) / cells)), ty1 = Math.min(last, Math.floor((bottomRight.y + HALF) / cells));
+    for (let ty = ty0; ty <= ty1; ty++) {
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const p = toScreen(tx * cells - HALF, ty * cells - HALF);
+        const q = toScreen((tx + 1) * cells - HALF, (ty + 1) * cells - HALF);
+        const sx = Math.floor(p.x), sy = Math.floor(p.y), size = Math.floor(q.x) - sx;
+        const entry = slippyTile(z, tx, ty);
+        if (entry.ready) {
+          ctx.drawImage(entry.image, sx, sy, size, size);
+          continue;
+        }
+        // Not loaded yet: the part of a coarser kept tile that covers it, if any.
+        for (let up = 1; up <= 4 && z - up >= 0; up++) {
+          const parent = slippy.get((z - up) + '/' + (tx >> up) + '/' + (ty >> up));
+          if (parent && parent.ready) {
+            const part = 256 >> up;
+            ctx.drawImage(parent.image, (tx % (1 << up)) * part, (ty % (1 << up)) * part, part, part, sx, sy, size, size);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  // Cells changed in the last moments, to flash them at zooms where cells are not drawn one by one.
+  let recent = [];
+
+  function drawRecent(now) {
+    recent = recent.filter((r) => now - r.at < HIGHLIGHT_MS);
+    ctx.lineWidth = 2;
+    for (const r of recent) {
+      const p = toScreen(r.x + 0.5, r.y + 0.5);
+      const half = Math.max(6, state.camera.zoom / 2);
+      ctx.strokeStyle = 'rgba(255, 214, 102, ' + (1 - (now - r.at) / HIGHLIGHT_MS).toFixed(3) + ')';
+      ctx.strokeRect(Math.round(p.x - half), Math.round(p.y - half), Math.round(2 * half), Math.round(2 * half));
+    }
+    return recent.length > 0;
+  }
+
   function draw(now) {
     const w = window.innerWidth;
     const h = window.innerHeight;
@@ -107,6 +208,11 @@
     ctx.moveTo(Math.round(origin.x) + 0.5, 0); ctx.lineTo(Math.round(origin.x) + 0.5, h);
     ctx.moveTo(0, Math.round(origin.y) + 0.5); ctx.lineTo(w, Math.round(origin.y) + 0.5);
     ctx.stroke();
+
+    if (z < TILES_BELOW_PX) {
+      drawSlippy(w, h);
+      return drawRecent(now);
+    }
 
     let highlighting = false;
     const drawTile = (x, y, tile) => {
@@ -148,8 +254,10 @@
 
   function frame(now) {
     if (dirty) {
+      frames++;
       dirty = draw(now);
-      el('zoom').textContent = state.camera.zoom.toFixed(state.camera.zoom < 10 ? 1 : 0) + ' px';
+      const zoom = state.camera.zoom;
+      el('zoom').textContent = zoom >= 1 ? zoom.toFixed(zoom < 10 ? 1 : 0) + ' px' : '1 px : ' + Math.round(1 / zoom).toLocaleString('en');
       el('tiles').textContent = state.tiles.size.toLocaleString('en');
       el('revision').textContent = state.revision === null ? '–' : state.revision;
     }
@@ -158,36 +266,106 @@
 
   // ---- camera ---------------------------------------------------------------------------
 
+  // Zooms by a factor, keeping the cell under the screen point (sx, sy) in place.
+  function zoomAt(factor, sx, sy) {
+    const before = toCell(sx, sy);
+    state.camera.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, state.camera.zoom * factor));
+    const after = toCell(sx, sy);
+    state.camera.x += before.x - after.x;
+    state.camera.y += before.y - after.y;
+    cameraMoved();
+  }
+
+  // One pointer drags; two (a pinch on a touch screen) zoom around their midpoint and pan with it.
+  const pointers = new Map(); // pointerId -> {x, y}
   let drag = null;
+  function gesture() {
+    const [a, b] = [...pointers.values()];
+    return b ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, span: Math.hypot(a.x - b.x, a.y - b.y) } : { x: a.x, y: a.y, span: 0 };
+  }
+  function startGesture() {
+    drag = pointers.size ? gesture() : null;
+    canvas.classList.toggle('dragging', drag !== null);
+  }
   canvas.addEventListener('pointerdown', (e) => {
-    drag = { x: e.clientX, y: e.clientY, camera: Object.assign({}, state.camera) };
-    canvas.setPointerCapture(e.pointerId);
-    canvas.classList.add('dragging');
+    pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    try { canvas.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
+    startGesture();
   });
   canvas.addEventListener('pointermove', (e) => {
     const cell = toCell(e.clientX, e.clientY);
     el('cursor').textContent = Math.floor(cell.x) + ',' + Math.floor(cell.y);
-    if (drag) {
-      state.camera.x = drag.camera.x - (e.clientX - drag.x) / state.camera.zoom;
-      state.camera.y = drag.camera.y - (e.clientY - drag.y) / state.camera.zoom;
-      cameraMoved();
-    }
+    if (!pointers.has(e.pointerId)) return;
+    pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    const now = gesture();
+    state.camera.x -= (now.x - drag.x) / state.camera.zoom;
+    state.camera.y -= (now.y - drag.y) / state.camera.zoom;
+    if (drag.span > 0 && now.span > 0) zoomAt(now.span / drag.span, now.x, now.y);
+    drag = now;
+    cameraMoved();
   });
-  const endDrag = () => { drag = null; canvas.classList.remove('dragging'); };
-  canvas.addEventListener('pointerup', endDrag);
-  canvas.addEventListener('pointercancel', endDrag);
+  const endPointer = (e) => { pointers.delete(e.pointerId); startGesture(); };
+  canvas.addEventListener('pointerup', endPointer);
+  canvas.addEventListener('pointercancel', endPointer);
   canvas.addEventListener('pointerleave', () => { el('cursor').textContent = '–'; });
   canvas.addEventListener('wheel', (e) => {
     e.preventDefault();
-    const before = toCell(e.clientX, e.clientY);
-    const factor = Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015));
-    state.camera.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, state.camera.zoom * factor));
-    const after = toCell(e.clientX, e.clientY);
-    state.camera.x += before.x - after.x; // keep the cell under the cursor in place
-    state.camera.y += before.y - after.y;
-    cameraMoved();
+    zoomAt(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), e.clientX, e.clientY);
   }, { passive: false });
+  canvas.addEventListener('dblclick', (e) => zoomAt(e.shiftKey ? 0.5 : 2, e.clientX, e.clientY));
+  const centre = () => [window.innerWidth / 2, window.innerHeight / 2];
+  el('zoom-in').addEventListener('click', () => zoomAt(2, ...centre()));
+  el('zoom-out').addEventListener('click', () => zoomAt(0.5, ...centre()));
   el('home').addEventListener('click', () => { state.camera.x = 0; state.camera.y = 0; cameraMoved(); });
+  window.addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
+    const step = Math.min(window.innerWidth, window.innerHeight) / 4 / state.camera.zoom;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (moves[e.key]) {
+      state.camera.x += moves[e.key][0];
+      state.camera.y += moves[e.key][1];
+      cameraMoved();
+    } else if (e.key === '+' || e.key === '=') {
+      zoomAt(2, ...centre());
+    } else if (e.key === '-' || e.key === '_') {
+      zoomAt(0.5, ...centre());
+    } else {
+      return;
+    }
+    e.preventDefault();
+  });
+
+  // Jump to a cell typed as "x,y".
+  el('jump').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const m = /^\s*(-?\d+)\s*[, ]\s*(-?\d+)\s*$/.exec(el('jump-to').value);
+    el('jump-to').setCustomValidity(m ? '' : 'two whole numbers: x,y');
+    if (!m) { el('jump-to').reportValidity(); return; }
+    state.camera.x = +m[1] + 0.5;
+    state.camera.y = +m[2] + 0.5;
+    if (state.camera.zoom < 16) state.camera.zoom = 32;
+    cameraMoved();
+  });
+
+  // The permalink: #x,y,zoom (the centre cell and pixels a cell), kept in the address as the camera moves.
+  function fromHash() {
+    const m = /^#(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(location.hash);
+    if (!m) return false;
+    state.camera = { x: +m[1], y: +m[2], zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, +m[3])) };
+    dirty = true;
+    return true;
+  }
+  window.addEventListener('hashchange', () => { if (fromHash()) cameraMoved(); });
+  let hashTimer = null;
+  function toHash() {
+    if (hashTimer) return;
+    hashTimer = setTimeout(() => {
+      hashTimer = null;
+      const c = state.camera;
+      const digits = c.zoom >= 1 ? 2 : 8;
+      history.replaceState(null, '', '#' + Math.floor(c.x) + ',' + Math.floor(c.y) + ',' + +c.zoom.toPrecision(digits));
+    }, 250);
+  }
 
   // Sharing the camera is the user's choice, off until ticked, and remembered by the browser.
   const cameraSync = el('camera-sync');
@@ -200,6 +378,7 @@
   let cameraTimer = null;
   function cameraMoved() {
     dirty = true;
+    toHash();
     if (!cameraSync.checked || cameraTimer) return;
     cameraTimer = setTimeout(() => {
       cameraTimer = null;
@@ -252,17 +431,32 @@
           state.tiles.set(key, { brick: t.brick, timestamp: t.timestamp, changedAt: -Infinity });
         }
         state.revision = message.revision;
+        slippyChanged(null);
         compositorsChanged();
+        dirty = true;
         break;
-      case 'manifest_update':
-        for (const key in message.tiles) {
+      case 'manifest_update': {
+        const quiet = now < quietUntil;
+        const keys = Object.keys(message.tiles);
+        for (const key of keys) {
           const t = message.tiles[key];
-          state.tiles.set(key, { brick: t.brick, timestamp: t.timestamp, changedAt: now < quietUntil ? -Infinity : now });
+          state.tiles.set(key, { brick: t.brick, timestamp: t.timestamp, changedAt: quiet ? -Infinity : now });
         }
         for (const key of message.removed) state.tiles.delete(key);
         state.revision = message.revision;
+        const changed = message.removed.length ? keys.concat(message.removed) : keys;
+        if (changed.length === 0) break; // an empty delta (a compositor that ticked without a change): nothing to draw
+        slippyChanged(changed);
+        if (!quiet && recent.length < 2000) {
+          for (const key of changed.slice(0, 2000 - recent.length)) {
+            const comma = key.indexOf(',');
+            recent.push({ x: +key.slice(0, comma), y: +key.slice(comma + 1), at: now });
+          }
+        }
+        if (!dirty) dirty = changed.length > 2000 || changed.some(inView);
         compositorsChanged();
         break;
+      }
       case 'camera_update':
         state.camerasReceived++;
         if (cameraSync.checked && !drag) {
@@ -280,7 +474,13 @@
       default:
         break;
     }
-    dirty = true;
+  }
+
+  // Whether a cell "x,y" is on screen (with a margin for the highlight).
+  function inView(key) {
+    const comma = key.indexOf(',');
+    const p = toScreen(+key.slice(0, comma), +key.slice(comma + 1));
+    return p.x > -state.camera.zoom - 8 && p.y > -state.camera.zoom - 8 && p.x < window.innerWidth + 8 && p.y < window.innerHeight + 8;
   }
 
   // ---- compositors ----------------------------------------------------------------------
@@ -320,8 +520,17 @@
     }
   }
 
+  // The compositor panel: open on a wide screen, closed by default on a phone.
+  function showPanel(open) {
+    el('panel').classList.toggle('closed', !open);
+    el('panel-toggle').setAttribute('aria-expanded', String(open));
+  }
+  showPanel(window.innerWidth > 600);
+  el('panel-toggle').addEventListener('click', () => showPanel(el('panel').classList.contains('closed')));
+
   window.addEventListener('resize', resize);
   resize();
+  fromHash();
   connect();
   loadCompositors();
   setInterval(loadCompositors, 5000); // errors and states change without a map change too

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -237,12 +238,82 @@ class BrowserIT {
         screenshot("console-tab");
     }
 
+    /** Zoomed out the page draws the slippy tiles, and a change off screen draws nothing. */
+    @Test
+    void zoomedOutTheViewerDrawsSlippyTilesFromItsPermalinkAndIgnoresChangesOffScreen() throws Exception {
+        runtime.deploy("far.manifest.json", TestManifests.row(300_000, 4, 300_000, "road.png"));
+        browser.get(viewer() + "#300001,300000,4");
+        await("the page live at the permalink", () -> "live".equals(js("return window.infinitemap.connection"))
+                && String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(300000, 300000))")).contains("road.png"));
+        assertEquals("tiles", js("return window.infinitemap.mode"), "4 pixels a cell");
+        assertEquals(300001.0, ((Number) js("return window.infinitemap.camera.x")).doubleValue());
+        // Road is dark grey (#3e3e42 to #5a5a5f), the page's ground #0d1117.
+        await("the row drawn from the tiles", () -> ((Number) ((List<?>) js("return window.infinitemap.pixelAt(300000, 300000)")).get(0)).intValue() > 40);
+        await("every tile loaded and drawn", () -> Boolean.TRUE.equals(js("return window.infinitemap.idle")));
+        screenshot("viewer-zoomed-out");
+
+        long frames = ((Number) js("return window.infinitemap.frames")).longValue();
+        long revision = ((Number) js("return window.infinitemap.revision")).longValue();
+        runtime.deploy("far-off-screen.manifest.json", TestManifests.row(900_000, 4, 900_000, "road.png"));
+        await("the off-screen change received", () -> ((Number) js("return window.infinitemap.revision")).longValue() > revision);
+        assertEquals(frames, ((Number) js("return window.infinitemap.frames")).longValue(), "nothing on screen changed: no frame drawn");
+
+        browser.findElement(By.tagName("body")).sendKeys("+");
+        assertEquals(8.0, ((Number) js("return window.infinitemap.camera.zoom")).doubleValue(), 1e-9, "+ doubles the zoom");
+        await("the permalink following", () -> String.valueOf(js("return location.hash")).equals("#300001,300000,8"));
+        browser.findElement(By.id("zoom-out")).click();
+        assertEquals(4.0, ((Number) js("return window.infinitemap.camera.zoom")).doubleValue(), 1e-9, "the - button halves it");
+        Files.delete(runtime.home.resolve("deploy/far.manifest.json"));
+        Files.delete(runtime.home.resolve("deploy/far-off-screen.manifest.json"));
+    }
+
+    /** A pinch on a touch screen zooms (it used to pan); typed cells are jumped to. */
+    @Test
+    void aPinchZoomsAndTheJumpBoxGoesToACell() throws Exception {
+        browser.get(viewer() + "#0,0,16");
+        await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        touch("touchStart", 540, 400, 740, 400);
+        touch("touchMove", 490, 400, 790, 400);
+        touch("touchMove", 440, 400, 840, 400);
+        touch("touchEnd");
+        double zoom = ((Number) js("return window.infinitemap.camera.zoom")).doubleValue();
+        assertEquals(32.0, zoom, 0.5, "fingers twice as far apart: twice the zoom");
+
+        browser.findElement(By.id("jump-to")).sendKeys("-1234,5678\n");
+        assertEquals(-1233.5, ((Number) js("return window.infinitemap.camera.x")).doubleValue());
+        assertEquals(5678.5, ((Number) js("return window.infinitemap.camera.y")).doubleValue());
+    }
+
+    /** On a phone the compositor panel starts closed and the connection state stays in sight. */
+    @Test
+    void onAPhoneThePanelStartsClosedAndOpensOnRequest() throws Exception {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(viewer());
+        await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        assertFalse(browser.findElement(By.id("panel")).isDisplayed(), "closed under 600 px");
+        assertTrue(browser.findElement(By.id("connection")).isDisplayed());
+        screenshot("viewer-phone");
+        browser.findElement(By.id("panel-toggle")).click();
+        assertTrue(browser.findElement(By.id("panel")).isDisplayed());
+        await("the compositors listed", () -> !browser.findElement(By.id("compositors")).getText().isEmpty());
+        screenshot("viewer-phone-panel");
+    }
+
+    /** Touch points through Chromium's DevTools input, as a touch screen sends them. */
+    private void touch(String type, int... xy) {
+        List<Map<String, Object>> points = new java.util.ArrayList<>();
+        for (int i = 0; i < xy.length; i += 2) {
+            points.add(Map.of("x", xy[i], "y", xy[i + 1], "id", i / 2));
+        }
+        browser.executeCdpCommand("Input.dispatchTouchEvent", Map.of("type", type, "touchPoints", points));
+    }
+
     /** The example page: Leaflet, vendored into the bundle, showing the slippy tiles and asking again for the ones a change touches. */
     @Test
     void theLeafletPageShowsTheSlippyTilesAndRedrawsTheOneAChangeTouches() throws Exception {
         int cell = 200_000; // the top left cell of its zoom-29 tile, far from the samples
         long tile = ((long) cell + (1L << 31)) >> 3;
-        browser.get(viewer() + "leaflet.html#" + cell + "," + cell + ",29");
+        browser.get(viewer() + "leaflet.html#" + cell + "," + cell + ",32"); // 32 pixels a cell: zoom 29
         await("the page live", () -> "live".equals(js("return window.infinitemapLeaflet && window.infinitemapLeaflet.connection")));
         await("the tiles loaded", () -> ((Number) js("return document.querySelectorAll('img.leaflet-tile-loaded').length")).intValue() > 0);
         String pixel = """
