@@ -6,9 +6,10 @@
   const HIGHLIGHT_MS = 900;
   const MIN_ZOOM = 2 ** -22; // pixels per cell: the whole 32-bit plane in 1,024 pixels
   const MAX_ZOOM = 160;
-  // Below this many pixels a cell the page draws the runtime's slippy tiles (tiles/{z}/{x}/{y}.png,
-  // a pixel a cell at zoom 24) instead of every cell: the cost follows the screen, not the map.
-  const TILES_BELOW_PX = 8;
+  // Below this many pixels a cell (where drawing every cell starts to cost more than a frame) the
+  // page draws the runtime's slippy tiles (tiles/{z}/{x}/{y}.png, a pixel a cell at zoom 24)
+  // instead of every cell: the cost follows the screen, not the map.
+  const TILES_BELOW_PX = 16;
   const HALF = 2 ** 31;
   // Cameras on the wire are in the old protocol's units: world pixels at 100 per cell and a scale
   // (1 = 100 screen pixels per cell); the page keeps cells and pixels per cell.
@@ -35,6 +36,13 @@
     get camerasReceived() { return state.camerasReceived; },
     get mode() { return state.camera.zoom < TILES_BELOW_PX ? 'tiles' : 'cells'; },
     get frames() { return frames; },
+    // How long the last frames took to draw, in ms (at most the last 1,000), for benchmarks.
+    get drawTimes() { return drawTimes.slice(); },
+    // Puts the camera at a cell (centre) and pixels per cell, as a permalink would.
+    moveTo(x, y, zoom) {
+      state.camera = { x, y, zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom)) };
+      cameraMoved();
+    },
     // Nothing left to draw: every slippy tile in use loaded and no frame pending.
     get idle() { return !dirty && [...slippy.values()].every((entry) => !entry.loading && !entry.stale); },
     tileAt(x, y) { const t = state.tiles.get(x + ',' + y); return t ? { brick: t.brick, timestamp: t.timestamp } : null; },
@@ -51,6 +59,7 @@
   const bricks = new Map(); // name -> {image, ready, failed}
   let dirty = true;
   let frames = 0;
+  const drawTimes = [];
 
   function brick(name) {
     let entry = bricks.get(name);
@@ -255,7 +264,9 @@
   function frame(now) {
     if (dirty) {
       frames++;
+      const started = performance.now();
       dirty = draw(now);
+      if (drawTimes.push(performance.now() - started) > 1000) drawTimes.shift();
       const zoom = state.camera.zoom;
       el('zoom').textContent = zoom >= 1 ? zoom.toFixed(zoom < 10 ? 1 : 0) + ' px' : '1 px : ' + Math.round(1 / zoom).toLocaleString('en');
       el('tiles').textContent = state.tiles.size.toLocaleString('en');
