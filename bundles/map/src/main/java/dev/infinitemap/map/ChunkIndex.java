@@ -3,6 +3,7 @@ package dev.infinitemap.map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 
 import dev.infinitemap.api.CellKey;
 
@@ -51,19 +52,10 @@ final class ChunkIndex {
     /** Every occupied cell of an inclusive rectangle, by chunk in row order, then in row order inside its chunk. */
     void cellsIn(int x0, int y0, int x1, int y1, LongConsumer cell) {
         for (long[] chunk : chunksIn(x0 >> SHIFT, y0 >> SHIFT, x1 >> SHIFT, y1 >> SHIFT)) {
-            int cx = (int) chunk[0];
-            int cy = (int) chunk[1];
-            long[] bits = chunks.get(CellKey.pack(cx, cy));
-            for (int word = 0; word < bits.length; word++) {
-                for (long w = bits[word]; w != 0; w &= w - 1) {
-                    int bit = (word << 6) + Long.numberOfTrailingZeros(w);
-                    int x = (cx << SHIFT) + (bit & (SIDE - 1));
-                    int y = (cy << SHIFT) + (bit >>> SHIFT);
-                    if (x >= x0 && x <= x1 && y >= y0 && y <= y1) {
-                        cell.accept(CellKey.pack(x, y));
-                    }
-                }
-            }
+            walk((int) chunk[0], (int) chunk[1], x0, y0, x1, y1, c -> {
+                cell.accept(c);
+                return true;
+            });
         }
     }
 
@@ -100,18 +92,27 @@ final class ChunkIndex {
 
     /** The first occupied cell of a chunk inside the rectangle, or {@code Long.MIN_VALUE}. */
     private long firstIn(int cx, int cy, int x0, int y0, int x1, int y1) {
+        long[] first = { Long.MIN_VALUE };
+        walk(cx, cy, x0, y0, x1, y1, c -> {
+            first[0] = c;
+            return false;
+        });
+        return first[0];
+    }
+
+    /** Gives the occupied cells of a chunk inside the rectangle, in row order, while {@code more} says so. */
+    private void walk(int cx, int cy, int x0, int y0, int x1, int y1, LongPredicate more) {
         long[] bits = chunks.get(CellKey.pack(cx, cy));
         for (int word = 0; word < bits.length; word++) {
             for (long w = bits[word]; w != 0; w &= w - 1) {
                 int bit = (word << 6) + Long.numberOfTrailingZeros(w);
                 int x = (cx << SHIFT) + (bit & (SIDE - 1));
                 int y = (cy << SHIFT) + (bit >>> SHIFT);
-                if (x >= x0 && x <= x1 && y >= y0 && y <= y1) {
-                    return CellKey.pack(x, y);
+                if (x >= x0 && x <= x1 && y >= y0 && y <= y1 && !more.test(CellKey.pack(x, y))) {
+                    return;
                 }
             }
         }
-        return Long.MIN_VALUE;
     }
 
     /**
