@@ -167,7 +167,11 @@ class HostileClientsIT {
         List<WsClient> viewers = new ArrayList<>();
         try (WsClient flooder = new WsClient(runtime.port, "")) {
             for (int i = 0; i < 20; i++) {
-                viewers.add(new WsClient(runtime.port, ""));
+                WsClient viewer = new WsClient(runtime.port, "");
+                // A heartbeat answered proves the runtime has joined the viewer to the feed.
+                viewer.send("{\"type\":\"heartbeat\",\"timestamp\":1}");
+                viewer.next(m -> m.contains("\"type\":\"heartbeat\""), TIMEOUT);
+                viewers.add(viewer);
             }
             AtomicInteger sent = new AtomicInteger();
             CompletableFuture<Void> flood = CompletableFuture.runAsync(() -> {
@@ -198,6 +202,12 @@ class HostileClientsIT {
             RuntimeProcess.awaitCondition("the log line about the flooder closed with 1008", TIMEOUT,
                     () -> runtime.log().contains("with 1008: they sent more than"));
             flood.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            // The flooder's last accepted camera is passed on even once it is gone; it may still be on its way.
+            RuntimeProcess.awaitCondition("a camera passed on to the viewers", TIMEOUT, () -> viewers.stream().allMatch(viewer -> {
+                synchronized (viewer.received) {
+                    return viewer.received.stream().anyMatch(m -> m.contains("camera_update"));
+                }
+            }));
             for (WsClient viewer : viewers) {
                 synchronized (viewer.received) {
                     cameras = Math.max(cameras, (int) viewer.received.stream().filter(m -> m.contains("camera_update")).count());

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -53,7 +54,7 @@ public final class Client implements Session.Listener.AutoDemanding {
     private volatile Session session;
     private volatile long lastHeard = System.nanoTime();
     private volatile long waitingSince; // when the send in flight started; 0 when none is
-    private volatile ClientMessage.Camera camera; // the latest camera not yet passed on
+    private final AtomicReference<ClientMessage.Camera> camera = new AtomicReference<>(); // the latest not yet passed on
     private volatile long lastBeat; // when this client was last sent a heartbeat
     private double allowance;
     private long allowanceAt = System.nanoTime();
@@ -173,17 +174,13 @@ public final class Client implements Session.Listener.AutoDemanding {
 
     /** Remembers the client's latest camera; the feed passes it on at a bounded rate. */
     void camera(ClientMessage.Camera latest) {
-        camera = latest;
+        camera.set(latest);
         feed.cameraArrived();
     }
 
     /** @return the latest camera not yet passed on, or null */
     ClientMessage.Camera takeCamera() {
-        ClientMessage.Camera latest = camera;
-        if (latest != null) {
-            camera = null;
-        }
-        return latest;
+        return camera.getAndSet(null);
     }
 
     /** Offers a live change: queued, held while catching up, or skipped when already covered. */

@@ -80,7 +80,7 @@ public class MapFeed {
     // no timer runs while nobody moves.
     private final AtomicBoolean cameraPassQueued = new AtomicBoolean();
     private volatile long cameraPeriodNanos;
-    private volatile long lastCameraPass;
+    private volatile long lastCameraPass = System.nanoTime() - TimeUnit.SECONDS.toNanos(1); // nanoTime may be negative
     // Catch-up thread only: the last snapshot while any client holds it, and the changes rendered
     // for the current run of catch-ups, so that clients catching up together share them.
     private WeakReference<SharedSnapshot> lastSnapshot = new WeakReference<>(null);
@@ -180,6 +180,12 @@ public class MapFeed {
 
     void leave(Client client) {
         clients.remove(client);
+        // A camera it sent within its rate was accepted: it still reaches the others, even when the
+        // client is gone (closed for flooding, say) before the next pass.
+        ClientMessage.Camera last = client.takeCamera();
+        if (last != null) {
+            passOn(client, last);
+        }
     }
 
     /** Characters queued (positive) or sent or dropped (negative) for some client. */
@@ -290,22 +296,25 @@ public class MapFeed {
     private void passCamerasOn() {
         for (Client from : clients) {
             ClientMessage.Camera camera = from.takeCamera();
-            if (camera == null) {
-                continue;
-            }
-            StringBuilder broadcast = new StringBuilder("{\"type\":\"camera_update\",\"x\":").append(Json.number(camera.x()))
-                    .append(",\"y\":").append(Json.number(camera.y())).append(",\"zoom\":").append(Json.number(camera.zoom()));
-            optional(broadcast, "target_x", camera.targetX());
-            optional(broadcast, "target_y", camera.targetY());
-            optional(broadcast, "target_zoom", camera.targetZoom());
-            String message = broadcast.append(",\"timestamp\":").append(Json.number(System.currentTimeMillis() / 1000.0)).append('}').toString();
-            for (Client client : clients) {
-                if (client != from) {
-                    client.send(message);
-                }
+            if (camera != null) {
+                passOn(from, camera);
             }
         }
         enforceBudget();
+    }
+
+    private void passOn(Client from, ClientMessage.Camera camera) {
+        StringBuilder broadcast = new StringBuilder("{\"type\":\"camera_update\",\"x\":").append(Json.number(camera.x()))
+                .append(",\"y\":").append(Json.number(camera.y())).append(",\"zoom\":").append(Json.number(camera.zoom()));
+        optional(broadcast, "target_x", camera.targetX());
+        optional(broadcast, "target_y", camera.targetY());
+        optional(broadcast, "target_zoom", camera.targetZoom());
+        String message = broadcast.append(",\"timestamp\":").append(Json.number(System.currentTimeMillis() / 1000.0)).append('}').toString();
+        for (Client client : clients) {
+            if (client != from) {
+                client.send(message);
+            }
+        }
     }
 
     private static void optional(StringBuilder out, String field, Double value) {
