@@ -355,6 +355,82 @@ class ViewersIT {
     }
 
     @Test
+    void aViewportClientGetsItsCellsInPartsThenTheChangesInsideAndOnlyTheBoxOfThoseOutside() throws Exception {
+        // 200 x 100 cells fill the viewport (two parts of 10,000); two cells lie outside it.
+        String block = block(70_000, 70_000, 200, 100, "v.png");
+        runtime.deploy("viewport.manifest.json", manifest(block, "\"70300,70000\":{\"brick\":\"v.png\",\"timestamp\":1},\"69000,70050\":{\"brick\":\"v.png\",\"timestamp\":1}"));
+        RuntimeProcess.awaitCondition("the viewport's cells applied", TIMEOUT,
+                () -> body("/infinitemap/api/tiles?x0=69000&y0=70050&x1=69000&y1=70050").contains("v.png"));
+        try (WsClient client = new WsClient(runtime.port, "?mode=batch&viewport=70000,70000,70199,70099").answeringHeartbeats()) {
+            Set<String> cells = new HashSet<>();
+            for (int part = 1; part <= 2; part++) {
+                int expected = part;
+                String message = client.next(m -> m.startsWith("{\"type\":\"viewport\""), TIMEOUT);
+                assertTrue(message.matches("\\{\"type\":\"viewport\",\"revision\":\\d+,\"x0\":70000,\"y0\":70000,\"x1\":70199,\"y1\":70099,\"part\":"
+                        + expected + ",\"parts\":2,\"total\":20000,\"tiles\":\\{.*"), message.substring(0, 200));
+                Matcher key = Pattern.compile("\"(-?\\d+),(-?\\d+)\":\\{").matcher(message);
+                while (key.find()) {
+                    assertTrue(cells.add(key.group(1) + "," + key.group(2)), "each cell once");
+                }
+            }
+            assertEquals(20_000, cells.size());
+            assertTrue(cells.contains("70000,70000") && cells.contains("70199,70099") && !cells.contains("70300,70000"), "exactly the cells inside");
+
+            // One delta inside and outside: its box, then only the part inside.
+            runtime.deploy("viewport.manifest.json", manifest(block.replace("\"70000,70000\":{\"brick\":\"v.png\"", "\"70000,70000\":{\"brick\":\"w.png\""),
+                    "\"70300,70000\":{\"brick\":\"w.png\",\"timestamp\":1},\"69000,70050\":{\"brick\":\"v.png\",\"timestamp\":1}"));
+            String box = client.next(m -> m.contains("\"type\":\"area_changed\"") && m.contains("\"x1\":70300"), TIMEOUT);
+            assertTrue(box.matches("\\{\"type\":\"area_changed\",\"revision\":\\d+,\"x0\":70000,\"y0\":70000,\"x1\":70300,\"y1\":70000}"), box);
+            String inside = client.next(m -> m.contains("\"type\":\"manifest_update\""), TIMEOUT);
+            assertTrue(inside.matches("\\{\"type\":\"manifest_update\",\"revision\":\\d+,\"tiles\":\\{\"70000,70000\":\\{\"brick\":\"w.png\",\"timestamp\":1}},\"removed\":\\[]}"), inside);
+
+            // Moved to the one cell outside: its cells at a revision, then what changes there.
+            client.send("{\"type\":\"viewport\",\"x0\":69000,\"y0\":70050,\"x1\":69000,\"y1\":70050}");
+            String moved = client.next(m -> m.startsWith("{\"type\":\"viewport\""), TIMEOUT);
+            assertTrue(moved.matches("\\{\"type\":\"viewport\",\"revision\":\\d+,\"x0\":69000,\"y0\":70050,\"x1\":69000,\"y1\":70050,\"part\":1,\"parts\":1,\"total\":1,"
+                    + "\"tiles\":\\{\"69000,70050\":\\{\"brick\":\"v.png\",\"timestamp\":1}}}"), moved);
+            Files.delete(runtime.home.resolve("deploy/viewport.manifest.json"));
+            String removed = client.next(m -> m.contains("\"type\":\"manifest_update\""), TIMEOUT);
+            assertTrue(removed.matches("\\{\"type\":\"manifest_update\",\"revision\":\\d+,\"tiles\":\\{},\"removed\":\\[\"69000,70050\"]}"), removed);
+            synchronized (client.received) {
+                assertFalse(client.received.stream().anyMatch(m -> m.startsWith("{\"type\":\"manifest_update\"") && m.contains("70300,")), "nothing from outside");
+            }
+        }
+    }
+
+    @Test
+    void aBadViewportIsRefusedWithTheReason() throws Exception {
+        for (String query : List.of("?viewport=1,2,3", "?viewport=0,0,-1,0", "?viewport=0,0,2000,2000", "?viewport=a,b,c,d", "?viewport=0,0,1,1&since=0")) {
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> new WsClient(runtime.port, query), query);
+            assertEquals(400, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode(), query);
+        }
+        try (WsClient client = new WsClient(runtime.port, "?mode=batch").answeringHeartbeats()) {
+            for (String bad : List.of("{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":1}", "{\"type\":\"viewport\",\"x0\":0.5,\"y0\":0,\"x1\":1,\"y1\":1}",
+                    "{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":3000000000,\"y1\":0}", "{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":5000,\"y1\":5000}")) {
+                client.send(bad);
+                String reply = client.next(m -> m.contains("\"type\":\"error\""), TIMEOUT);
+                assertTrue(reply.contains("viewport"), bad + " -> " + reply);
+            }
+            client.send("{\"type\":\"viewport\",\"x0\":-3,\"y0\":-3,\"x1\":-3,\"y1\":-3}");
+            assertTrue(client.next(m -> m.startsWith("{\"type\":\"viewport\""), TIMEOUT).contains("\"x0\":-3"), "still connected, and a good viewport answered");
+        }
+    }
+
+    private static String block(int x0, int y0, int width, int height, String brick) {
+        StringBuilder out = new StringBuilder();
+        for (int y = y0; y < y0 + height; y++) {
+            for (int x = x0; x < x0 + width; x++) {
+                out.append(out.length() == 0 ? "" : ",").append('"').append(x).append(',').append(y).append("\":{\"brick\":\"").append(brick).append("\",\"timestamp\":1}");
+            }
+        }
+        return out.toString();
+    }
+
+    private static byte[] manifest(String... entries) {
+        return ("{" + String.join(",", entries) + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aPageFromAnotherSiteCannotOpenTheFeedButTheRuntimesOwnPagesCan() throws Exception {
         ExecutionException refused = assertThrows(ExecutionException.class, () -> HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Origin", "http://evil.example").buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws"),

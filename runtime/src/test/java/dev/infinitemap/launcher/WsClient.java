@@ -22,6 +22,7 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     final java.util.List<String> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     volatile String closeReason;
+    private volatile boolean answering;
     private final StringBuilder partial = new StringBuilder();
     final WebSocket socket;
 
@@ -38,6 +39,15 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             messages.add(message);
             received.add(message);
             partial.setLength(0);
+            if (answering && message.startsWith("{\"type\":\"heartbeat\"")) {
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        send("{\"type\":\"heartbeat\",\"timestamp\":1}");
+                    } catch (Exception e) {
+                        // closed meanwhile
+                    }
+                });
+            }
         }
         webSocket.request(1);
         return null;
@@ -55,7 +65,14 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         closed.completeExceptionally(error);
     }
 
-    void send(String text) throws Exception {
+    /** From now on answers every heartbeat, as a browser's viewer does, so the runtime never finds it idle. */
+    WsClient answeringHeartbeats() {
+        answering = true;
+        return this;
+    }
+
+    // One send at a time: the JDK client refuses a send while another is pending.
+    synchronized void send(String text) throws Exception {
         socket.sendText(text, true).get(10, TimeUnit.SECONDS);
     }
 

@@ -3,12 +3,17 @@ package dev.infinitemap.web.socket;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+
+import dev.infinitemap.api.map.MapChange;
 
 /**
  * One WebSocket client: a queue of outgoing messages bounded in messages and in characters,
@@ -50,6 +55,9 @@ public final class Client implements Session.Listener.AutoDemanding {
     private final Limits limits;
     private final Long since;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+    // Queued viewport parts: they count in the feed's budget, not in this client's, since a client
+    // asked for them (a big viewport must not make it fall behind at its next change).
+    private final Set<String> viewportParts = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<RenderedChange> held = new ArrayList<>();
     private volatile Session session;
     private volatile long lastHeard = System.nanoTime();
@@ -59,6 +67,8 @@ public final class Client implements Session.Listener.AutoDemanding {
     private double allowance;
     private long allowanceAt = System.nanoTime();
     private long lastRevision;
+    private Viewport viewport; // null: the whole map
+    private int generation; // of the latest catch-up: an older one that ends late is ignored
     private boolean catchingUp;
     private boolean heldOverflow;
     private int heldCells;
@@ -73,12 +83,13 @@ public final class Client implements Session.Listener.AutoDemanding {
     private int closeStatus; // close with this once the queue is sent; 0: stay open
     private String closeReason;
 
-    Client(MapFeed feed, Form form, Limits limits, Long since) {
+    Client(MapFeed feed, Form form, Limits limits, Long since, Viewport viewport) {
         this.feed = feed;
         this.form = form;
         this.limits = limits;
         this.since = since;
-        this.catchingUp = since != null;
+        this.viewport = viewport;
+        this.catchingUp = since != null || viewport != null;
         this.lastRevision = since == null ? Long.MIN_VALUE : since;
         this.allowance = 2.0 * limits.messagesPerSecond();
     }
@@ -104,7 +115,12 @@ public final class Client implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session opened) {
         this.session = opened;
-        feed.join(this, since);
+        feed.join(this);
+        synchronized (this) {
+            if (catchingUp) {
+                restart(since);
+            }
+        }
     }
 
     @Override
@@ -198,9 +214,65 @@ public final class Client implements Session.Listener.AutoDemanding {
                 }
                 return;
             }
-            enqueue(change);
+            deliver(change);
         }
         pump();
+    }
+
+    /**
+     * Subscribes to a viewport instead of what the client had (the whole map or another
+     * viewport): the cells in it follow, then the changes inside it.
+     */
+    void moveViewport(Viewport moved) {
+        synchronized (this) {
+            if (closed || closeStatus != 0) {
+                return;
+            }
+            viewport = moved;
+            restart(null);
+        }
+    }
+
+    /** @return whether the catch-up of this generation is still wanted */
+    synchronized boolean wants(int catchUp) {
+        return !closed && catchUp == generation;
+    }
+
+    // Holds the lock. Starts catching up: a snapshot or the changes after since, or the viewport's
+    // cells. What was held is dropped, as the catch-up reads the map after it came.
+    private void restart(Long after) {
+        catchingUp = true;
+        held.clear();
+        heldCells = 0;
+        heldOverflow = false;
+        generation++;
+        if (viewport != null) {
+            feed.viewportCatchUp(this, viewport, generation);
+        } else {
+            feed.catchUp(this, after, generation);
+        }
+    }
+
+    // Holds the lock. A change for a client of the whole map, or its part inside the client's
+    // viewport, preceded by the change's bounding box when some of it is outside.
+    private void deliver(RenderedChange change) {
+        if (viewport == null) {
+            enqueue(change);
+            return;
+        }
+        if (!viewport.covers(change.bounds())) {
+            String area = change.areaMessage();
+            if (queue.size() >= limits.messages() || queuedChars + area.length() > limits.chars()) {
+                fallBehind();
+                return;
+            }
+            queueLive(area);
+        }
+        lastRevision = change.revision();
+        MapChange inside = viewport.within(change.change());
+        if (inside != null) {
+            enqueue(inside == change.change() ? change : new RenderedChange(inside));
+        }
     }
 
     /** Queues a message that is not a map change (heartbeat, camera, error reply). */
@@ -229,10 +301,9 @@ public final class Client implements Session.Listener.AutoDemanding {
      * Installs what the client missed: a snapshot (or null) and the changes after it, then the
      * live changes held meanwhile.
      */
-    void caughtUp(SharedSnapshot snapshot, List<RenderedChange> changes) {
-        boolean again;
+    void caughtUp(int catchUp, SharedSnapshot snapshot, List<RenderedChange> changes) {
         synchronized (this) {
-            if (closed) {
+            if (closed || catchUp != generation) {
                 return;
             }
             if (snapshot != null) {
@@ -246,27 +317,47 @@ public final class Client implements Session.Listener.AutoDemanding {
                     add(change);
                 }
             }
-            // Changes that came meanwhile follow, unless too many came: then another snapshot.
-            again = heldOverflow;
-            heldOverflow = false;
-            if (!again) {
-                catchingUp = false;
-                for (RenderedChange change : held) {
-                    if (catchingUp || closeStatus != 0) {
-                        break; // one of them overflowed the queue: enqueue decided what follows
-                    }
-                    if (change.revision() > lastRevision) {
-                        enqueue(change);
-                    }
-                }
-            }
-            held.clear();
-            heldCells = 0;
-        }
-        if (again) {
-            feed.catchUp(this, null);
+            releaseHeld();
         }
         pump();
+    }
+
+    /**
+     * Installs a viewport's cells at one revision, in parts, then the live changes held meanwhile.
+     */
+    void viewportSent(int catchUp, List<String> parts, long revision) {
+        synchronized (this) {
+            if (closed || catchUp != generation) {
+                return;
+            }
+            for (String part : parts) {
+                queue.add(part);
+                viewportParts.add(part);
+                feed.buffered(part.length());
+            }
+            lastRevision = revision;
+            releaseHeld();
+        }
+        pump();
+    }
+
+    // Holds the lock. Changes that came while catching up follow, unless too many came: then it catches up again.
+    private void releaseHeld() {
+        if (heldOverflow) {
+            restart(null);
+            return;
+        }
+        catchingUp = false;
+        for (RenderedChange change : held) {
+            if (catchingUp || closeStatus != 0) {
+                break; // one of them overflowed the queue: deliver decided what follows
+            }
+            if (change.revision() > lastRevision) {
+                deliver(change);
+            }
+        }
+        held.clear();
+        heldCells = 0;
     }
 
     /** Closes the connection now with a WebSocket status code and a reason, dropping what waits. */
@@ -329,9 +420,8 @@ public final class Client implements Session.Listener.AutoDemanding {
             return;
         }
         queueLive("{\"type\":\"resync\",\"message\":\"this client fell behind by more than " + limits.messages() + " messages or "
-                + limits.chars() / 1024 + " KiB; a snapshot of the map follows\"}");
-        catchingUp = true;
-        feed.catchUp(this, null);
+                + limits.chars() / 1024 + " KiB; " + (viewport == null ? "a snapshot of the map" : "its viewport") + " follows\"}");
+        restart(null);
     }
 
     // Holds the lock.
@@ -355,7 +445,9 @@ public final class Client implements Session.Listener.AutoDemanding {
     // Holds the lock. Drops what waits, except the message being sent: a fragmented message must end.
     private void clearQueue() {
         for (String message : queue) {
-            if (queuedSnapshot == null || message != queuedSnapshot.message()) {
+            if (viewportParts.remove(message)) {
+                feed.buffered(-message.length());
+            } else if (queuedSnapshot == null || message != queuedSnapshot.message()) {
                 charge(-message.length());
             }
         }
@@ -392,6 +484,8 @@ public final class Client implements Session.Listener.AutoDemanding {
         if (sendingSnapshot != null) {
             sendingSnapshot.release();
             sendingSnapshot = null;
+        } else if (viewportParts.remove(current)) {
+            feed.buffered(-current.length());
         } else {
             charge(-current.length());
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 
-/** A message a client sent: a heartbeat or a camera position. Anything else is refused with the reason. */
+/** A message a client sent: a heartbeat, a camera position or a viewport. Anything else is refused with the reason. */
 sealed interface ClientMessage {
 
     JsonFactory JSON = new JsonFactory();
@@ -25,6 +25,13 @@ sealed interface ClientMessage {
     }
 
     /**
+     * {@code {"type":"viewport","x0":..,"y0":..,"x1":..,"y1":..}}: from now on, send me the cells of
+     * this inclusive rectangle and the changes inside it.
+     */
+    record View(Viewport viewport) implements ClientMessage {
+    }
+
+    /**
      * @throws IllegalArgumentException with a message for the client when it is not a known message
      * @throws IOException when it is not JSON
      */
@@ -36,6 +43,7 @@ sealed interface ClientMessage {
         Double targetX = null;
         Double targetY = null;
         Double targetZoom = null;
+        Double[] bounds = new Double[4]; // x0, y0, x1, y1 of a viewport
         try (JsonParser parser = JSON.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("a message must be a JSON object with a \"type\"");
@@ -51,6 +59,10 @@ sealed interface ClientMessage {
                     case "target_x" -> targetX = number(parser, value);
                     case "target_y" -> targetY = number(parser, value);
                     case "target_zoom" -> targetZoom = number(parser, value);
+                    case "x0" -> bounds[0] = number(parser, value);
+                    case "y0" -> bounds[1] = number(parser, value);
+                    case "x1" -> bounds[2] = number(parser, value);
+                    case "y1" -> bounds[3] = number(parser, value);
                     default -> parser.skipChildren();
                 }
             }
@@ -71,9 +83,19 @@ sealed interface ClientMessage {
                 }
                 yield new Camera(x, y, zoom, targetX, targetY, targetZoom);
             }
+            case "viewport" -> new View(viewport(bounds));
             default -> throw new IllegalArgumentException("unknown message type \"" + abbreviate(type)
-                    + "\"; clients send heartbeat and camera_update");
+                    + "\"; clients send heartbeat, camera_update and viewport");
         };
+    }
+
+    private static Viewport viewport(Double[] bounds) {
+        for (Double bound : bounds) {
+            if (bound == null || bound != Math.rint(bound) || bound < Integer.MIN_VALUE || bound > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("viewport needs x0, y0, x1 and y1: whole numbers of 32 bits (cells, inclusive)");
+            }
+        }
+        return new Viewport(bounds[0].intValue(), bounds[1].intValue(), bounds[2].intValue(), bounds[3].intValue());
     }
 
     private static Double number(JsonParser parser, JsonToken value) throws IOException {

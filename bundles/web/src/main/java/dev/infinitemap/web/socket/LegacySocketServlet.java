@@ -46,7 +46,7 @@ public class LegacySocketServlet extends MapSocketServlet {
 
     @Override
     Object create(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) throws IOException {
-        return feed.newClient(Client.Form.LEGACY, null);
+        return feed.newClient(Client.Form.LEGACY, null, null);
     }
 
     @Override

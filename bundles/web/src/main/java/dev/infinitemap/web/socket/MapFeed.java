@@ -32,6 +32,7 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import dev.infinitemap.api.map.InfiniteMap;
 import dev.infinitemap.api.map.MapChange;
+import dev.infinitemap.api.map.PlacedTile;
 import dev.infinitemap.web.Json;
 import dev.infinitemap.web.LegacyListener;
 import dev.infinitemap.web.Origins;
@@ -59,6 +60,9 @@ public class MapFeed {
      * reader pausing for a garbage collection or a network hiccup on a busy machine is not it.
      */
     static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    /** Tiles in one {@code viewport} message: a browser parses one in a few milliseconds. */
+    static final int VIEWPORT_PART_TILES = 10_000;
 
     private final InfiniteMap map;
     private final Logger log;
@@ -161,21 +165,18 @@ public class MapFeed {
      * A new client, live from now or first everything after revision {@code since}; or, when
      * the feed has its maximum of clients, the reason to refuse it.
      */
-    Object newClient(Client.Form form, Long since) {
+    Object newClient(Client.Form form, Long since, Viewport viewport) {
         SocketConfig current = config;
         if (clients.size() >= current.maxClients()) {
             refused.incrementAndGet();
             return "the server has its maximum of " + current.maxClients() + " clients (maxClients); try again later";
         }
         Client.Limits limits = new Client.Limits(current.clientQueueLimit(), current.clientBufferBytes(), current.clientMessagesPerSecond());
-        return new Client(this, form, limits, since);
+        return new Client(this, form, limits, since, viewport);
     }
 
-    void join(Client client, Long since) {
+    void join(Client client) {
         clients.add(client);
-        if (since != null) {
-            catchUp(client, since);
-        }
     }
 
     void leave(Client client) {
@@ -224,13 +225,16 @@ public class MapFeed {
     }
 
     /** Sends the client what it missed after {@code since}, or a snapshot when since is null or too old. */
-    void catchUp(Client client, Long since) {
+    void catchUp(Client client, Long since, int generation) {
         catchUps.execute(() -> {
+            if (!client.wants(generation)) {
+                return;
+            }
             try {
                 Optional<List<MapChange>> backlog = since == null ? Optional.empty() : map.changesSince(since);
                 List<RenderedChange> changes = backlog.map(this::render).filter(client::fits).orElse(null);
                 if (changes != null) {
-                    client.caughtUp(null, changes);
+                    client.caughtUp(generation, null, changes);
                 } else {
                     SharedSnapshot snapshot = lastSnapshot.get();
                     List<RenderedChange> bridge = snapshot == null ? null
@@ -239,7 +243,7 @@ public class MapFeed {
                         snapshot = snapshot();
                         bridge = List.of();
                     }
-                    client.caughtUp(snapshot, bridge);
+                    client.caughtUp(generation, snapshot, bridge);
                 }
             } catch (RuntimeException | OutOfMemoryError e) {
                 log.error("Could not catch up WebSocket client {}: {}", client.remote(), e.toString(), e);
@@ -248,6 +252,39 @@ public class MapFeed {
                 if (catchUps.getQueue().isEmpty() || rendered.size() > 20_000) {
                     rendered.clear();
                 }
+            }
+            enforceBudget();
+        });
+    }
+
+    /**
+     * Sends the client the cells of its viewport at one revision, in parts of at most
+     * {@value #VIEWPORT_PART_TILES} tiles, so that no message is big to parse. A viewport moved
+     * again before its turn is skipped.
+     */
+    void viewportCatchUp(Client client, Viewport viewport, int generation) {
+        catchUps.execute(() -> {
+            if (!client.wants(generation)) {
+                return;
+            }
+            try {
+                InfiniteMap.Snapshot cells = map.tiles(viewport.x0(), viewport.y0(), viewport.x1(), viewport.y1());
+                List<PlacedTile> tiles = cells.tiles();
+                int parts = Math.max(1, (tiles.size() + VIEWPORT_PART_TILES - 1) / VIEWPORT_PART_TILES);
+                List<String> messages = new ArrayList<>(parts);
+                for (int part = 0; part < parts; part++) {
+                    List<PlacedTile> slice = tiles.subList(part * VIEWPORT_PART_TILES, Math.min(tiles.size(), (part + 1) * VIEWPORT_PART_TILES));
+                    StringBuilder out = new StringBuilder(160 + slice.size() * 64).append("{\"type\":\"viewport\",\"revision\":").append(cells.revision())
+                            .append(",\"x0\":").append(viewport.x0()).append(",\"y0\":").append(viewport.y0())
+                            .append(",\"x1\":").append(viewport.x1()).append(",\"y1\":").append(viewport.y1())
+                            .append(",\"part\":").append(part + 1).append(",\"parts\":").append(parts)
+                            .append(",\"total\":").append(tiles.size()).append(",\"tiles\":{");
+                    messages.add(Json.tiles(out, slice, false).append("}}").toString());
+                }
+                client.viewportSent(generation, messages, cells.revision());
+            } catch (RuntimeException | OutOfMemoryError e) {
+                log.error("Could not send WebSocket client {} its viewport: {}", client.remote(), e.toString(), e);
+                client.close(1011, "could not send the viewport");
             }
             enforceBudget();
         });
@@ -284,6 +321,10 @@ public class MapFeed {
         }
         if (message instanceof ClientMessage.Camera camera) {
             from.camera(camera);
+        } else if (message instanceof ClientMessage.View view) {
+            if (!from.isLegacy()) { // the old protocol has no viewports
+                from.moveViewport(view.viewport());
+            }
         } else if (message instanceof ClientMessage.Heartbeat) {
             from.beat(heartbeatMessage(), true);
         }

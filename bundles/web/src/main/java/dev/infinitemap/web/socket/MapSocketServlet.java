@@ -24,8 +24,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * {@code ws://HOST:PORT/infinitemap/ws[?mode=batch][&since=N]}: upgrades to a WebSocket fed by
- * {@link MapFeed}. Messages over 64 KiB from a client close its connection with 1009 (Jetty's
+ * {@code ws://HOST:PORT/infinitemap/ws[?mode=batch][&since=N | &viewport=x0,y0,x1,y1]}: upgrades to
+ * a WebSocket fed by {@link MapFeed}. Messages over 64 KiB from a client close its connection with 1009 (Jetty's
  * limit); a connection beyond the feed's maximum is opened only to be closed with 1013 and the
  * reason, which a browser shows, where a refused handshake would only say it failed. Jetty's own idle timeout is only a backstop: the feed closes silent clients itself,
  * as the server's heartbeats would otherwise keep a connection busy.
@@ -117,7 +117,21 @@ public class MapSocketServlet extends JettyWebSocketServlet {
                 return null;
             }
         }
-        return feed.newClient("batch".equals(mode) ? Client.Form.BATCH : Client.Form.CELLS, revision);
+        String area = first(parameters, "viewport");
+        Viewport viewport = null;
+        if (area != null) {
+            if (revision != null) {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST, "viewport and since do not go together: a viewport starts with its cells");
+                return null;
+            }
+            try {
+                viewport = Viewport.parse(area);
+            } catch (IllegalArgumentException e) {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+                return null;
+            }
+        }
+        return feed.newClient("batch".equals(mode) ? Client.Form.BATCH : Client.Form.CELLS, revision, viewport);
     }
 
     /** Closes the connection as soon as it is open: the feed is full. Public because Jetty calls it. */

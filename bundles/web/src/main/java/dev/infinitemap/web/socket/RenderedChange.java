@@ -18,6 +18,8 @@ final class RenderedChange {
     private String[] legacyMessages;
     private String batchMessage;
     private long cellChars = -1;
+    private Viewport.Bounds bounds;
+    private String areaMessage;
 
     RenderedChange(MapChange change) {
         this(change, null);
@@ -30,6 +32,28 @@ final class RenderedChange {
 
     long revision() {
         return change.revision();
+    }
+
+    MapChange change() {
+        return change;
+    }
+
+    /** @return the box around the cells this change touched, or null when it touched none */
+    synchronized Viewport.Bounds bounds() {
+        if (bounds == null && cellCount() > 0) {
+            bounds = Viewport.Bounds.of(change);
+        }
+        return bounds;
+    }
+
+    /** @return {@code area_changed} with the change's bounding box, for clients of a viewport it is not all inside */
+    synchronized String areaMessage() {
+        if (areaMessage == null) {
+            Viewport.Bounds box = bounds();
+            areaMessage = "{\"type\":\"area_changed\",\"revision\":" + change.revision() + ",\"x0\":" + box.x0() + ",\"y0\":" + box.y0()
+                    + ",\"x1\":" + box.x1() + ",\"y1\":" + box.y1() + "}";
+        }
+        return areaMessage;
     }
 
     /** @return how many per-cell messages this change makes */
