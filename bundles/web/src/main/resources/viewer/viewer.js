@@ -1,5 +1,6 @@
-// The InfiniteMap viewer: one canvas, the map's live feed over a WebSocket (batch mode), and
-// the compositor list from the HTTP API. window.infinitemap exposes the state for tests.
+// The InfiniteMap viewer: one canvas, the map's live feed over a WebSocket (batch mode, for the
+// viewport on screen only), and the compositor list from the HTTP API. window.infinitemap exposes
+// the state for tests.
 (function () {
   'use strict';
 
@@ -20,7 +21,7 @@
   const el = (id) => document.getElementById(id);
 
   const state = {
-    tiles: new Map(),        // "x,y" -> {brick, timestamp, changedAt}
+    tiles: new Map(),        // "x,y" -> {brick, timestamp, changedAt}, the cells of the viewport
     revision: null,
     connection: 'connecting',
     camera: { x: 0, y: 0, zoom: 32 }, // x, y: the cell at the centre of the canvas
@@ -31,6 +32,9 @@
     get revision() { return state.revision; },
     get connection() { return state.connection; },
     get tileCount() { return state.tiles.size; },
+    // The cells the page asked for, and whether all of them have come.
+    get viewport() { return subscribed && Object.assign({}, subscribed); },
+    get loaded() { return !awaiting && held !== null; },
     get camera() { return Object.assign({}, state.camera); },
     get messages() { return state.messages; },
     get camerasReceived() { return state.camerasReceived; },
@@ -44,7 +48,7 @@
       cameraMoved();
     },
     // Nothing left to draw: every slippy tile in use loaded and no frame pending.
-    get idle() { return !dirty && [...slippy.values()].every((entry) => !entry.loading && !entry.stale); },
+    get idle() { return !dirty && !awaiting && [...slippy.values()].every((entry) => !entry.loading && !entry.stale); },
     tileAt(x, y) { const t = state.tiles.get(x + ',' + y); return t ? { brick: t.brick, timestamp: t.timestamp } : null; },
     // The colour the canvas shows at the centre of a cell, as [r, g, b, a].
     pixelAt(x, y) {
@@ -59,6 +63,7 @@
   const bricks = new Map(); // name -> {image, ready, failed}
   let dirty = true;
   let frames = 0;
+  let loading = null; // what the status shows while a viewport comes in parts
   const drawTimes = [];
 
   function brick(name) {
@@ -145,6 +150,16 @@
     }
   }
 
+  // Marks the kept tiles that overlap a box of cells as stale.
+  function slippyBoxChanged(box) {
+    for (const [key, entry] of slippy) {
+      const [z, tx, ty] = key.split('/').map(Number);
+      const cells = 2 ** (32 - z);
+      const x0 = tx * cells - HALF, y0 = ty * cells - HALF;
+      if (box.x1 >= x0 && box.x0 < x0 + cells && box.y1 >= y0 && box.y0 < y0 + cells) entry.stale = true;
+    }
+  }
+
   function drawSlippy(w, h) {
     const zoom = state.camera.zoom;
     const z = Math.max(0, Math.min(29, 24 + Math.ceil(Math.log2(zoom))));
@@ -179,16 +194,22 @@
   // Cells changed in the last moments, to flash them at zooms where cells are not drawn one by one.
   let recent = [];
 
+  // Each a box of cells {x0, y0, x1, y1, at}: a cell, or the bounding box of a change outside the viewport.
   function drawRecent(now) {
     recent = recent.filter((r) => now - r.at < HIGHLIGHT_MS);
     ctx.lineWidth = 2;
     for (const r of recent) {
-      const p = toScreen(r.x + 0.5, r.y + 0.5);
-      const half = Math.max(6, state.camera.zoom / 2);
+      const p = toScreen(r.x0, r.y0), q = toScreen(r.x1 + 1, r.y1 + 1);
+      const cx = (p.x + q.x) / 2, cy = (p.y + q.y) / 2;
+      const hw = Math.max(6, (q.x - p.x) / 2), hh = Math.max(6, (q.y - p.y) / 2);
       ctx.strokeStyle = 'rgba(255, 214, 102, ' + (1 - (now - r.at) / HIGHLIGHT_MS).toFixed(3) + ')';
-      ctx.strokeRect(Math.round(p.x - half), Math.round(p.y - half), Math.round(2 * half), Math.round(2 * half));
+      ctx.strokeRect(Math.round(cx - hw), Math.round(cy - hh), Math.round(2 * hw), Math.round(2 * hh));
     }
     return recent.length > 0;
+  }
+
+  function flash(x0, y0, x1, y1, now) {
+    if (recent.length < 2000) recent.push({ x0, y0, x1, y1, at: now });
   }
 
   function draw(now) {
@@ -269,7 +290,8 @@
       if (drawTimes.push(performance.now() - started) > 1000) drawTimes.shift();
       const zoom = state.camera.zoom;
       el('zoom').textContent = zoom >= 1 ? zoom.toFixed(zoom < 10 ? 1 : 0) + ' px' : '1 px : ' + Math.round(1 / zoom).toLocaleString('en');
-      el('tiles').textContent = state.tiles.size.toLocaleString('en');
+      // The cells around the screen; zoomed out the page holds none.
+      el('tiles').textContent = loading || (zoom < TILES_BELOW_PX ? '–' : state.tiles.size.toLocaleString('en'));
       el('revision').textContent = state.revision === null ? '–' : state.revision;
     }
     requestAnimationFrame(frame);
@@ -390,6 +412,7 @@
   function cameraMoved() {
     dirty = true;
     toHash();
+    follow();
     if (!cameraSync.checked || cameraTimer) return;
     cameraTimer = setTimeout(() => {
       cameraTimer = null;
@@ -402,7 +425,48 @@
 
   let socket = null;
   let retryMs = 500;
-  let quietUntil = 0; // the first load replays history: no highlight for it
+
+  // ---- the viewport: the page asks only for the cells around the screen ----------------------
+
+  const LIMIT = 2 ** 31 - 1;
+  let subscribed = null; // the cells asked for: {x0, y0, x1, y1}
+  let held = null; // the cells state.tiles holds, once a viewport has come whole
+  let incoming = null; // a viewport on its way, part by part: {box, tiles}
+  let awaiting = true; // a viewport asked for has not come whole yet
+  let outsideUnknown = true; // after connecting or falling behind: kept slippy tiles may be out of date
+
+  const clamp = (v) => Math.max(-LIMIT - 1, Math.min(LIMIT, v));
+
+  function screenCells(margin) {
+    const w = window.innerWidth, h = window.innerHeight;
+    const a = toCell(-w * margin, -h * margin), b = toCell(w * (1 + margin), h * (1 + margin));
+    return { x0: clamp(Math.floor(a.x)), y0: clamp(Math.floor(a.y)), x1: clamp(Math.floor(b.x)), y1: clamp(Math.floor(b.y)) };
+  }
+
+  const area = (b) => (b.x1 - b.x0 + 1) * (b.y1 - b.y0 + 1);
+  const same = (a, b) => a.x0 === b.x0 && a.y0 === b.y0 && a.x1 === b.x1 && a.y1 === b.y1;
+  const inside = (b, outer) => b.x0 >= outer.x0 && b.y0 >= outer.y0 && b.x1 <= outer.x1 && b.y1 <= outer.y1;
+
+  // The screen and half a screen around it, so a pan asks again only now and then. Zoomed out no
+  // cell is drawn (the slippy tiles are), so only the centre cell: the feed then says where things change.
+  function wantedViewport() {
+    if (state.camera.zoom < TILES_BELOW_PX) {
+      const x = clamp(Math.floor(state.camera.x)), y = clamp(Math.floor(state.camera.y));
+      return { x0: x, y0: y, x1: x, y1: y };
+    }
+    const wide = screenCells(0.5);
+    return area(wide) <= 1000000 ? wide : screenCells(0); // the runtime's bound on a viewport
+  }
+
+  // Asks for another viewport when the screen has left the one asked for.
+  function follow() {
+    if (state.camera.zoom < TILES_BELOW_PX || (subscribed && inside(screenCells(0), subscribed))) return;
+    subscribed = wantedViewport();
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      awaiting = true;
+      send(Object.assign({ type: 'viewport' }, subscribed));
+    }
+  }
 
   function setConnection(name, text) {
     state.connection = name;
@@ -416,11 +480,14 @@
 
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const since = state.revision === null ? 0 : state.revision;
-    socket = new WebSocket(scheme + location.host + location.pathname.replace(/[^/]*$/, '') + 'ws?mode=batch&since=' + since);
+    subscribed = wantedViewport();
+    outsideUnknown = true;
+    incoming = null;
+    awaiting = true;
+    const box = [subscribed.x0, subscribed.y0, subscribed.x1, subscribed.y1].join(',');
+    socket = new WebSocket(scheme + location.host + location.pathname.replace(/[^/]*$/, '') + 'ws?mode=batch&viewport=' + box);
     socket.onopen = () => {
       retryMs = 500;
-      if (state.revision === null) quietUntil = performance.now() + 500;
       setConnection('live', 'live');
     };
     socket.onmessage = (event) => receive(JSON.parse(event.data));
@@ -435,45 +502,67 @@
     state.messages++;
     const now = performance.now();
     switch (message.type) {
-      case 'snapshot':
-        state.tiles.clear();
+      case 'viewport': {
+        // In parts of at most 10,000 cells; the cells replace what the page held once all have come.
+        if (message.part === 1) {
+          incoming = { box: { x0: message.x0, y0: message.y0, x1: message.x1, y1: message.y1 }, tiles: new Map() };
+        }
+        if (!incoming) break;
         for (const key in message.tiles) {
           const t = message.tiles[key];
-          state.tiles.set(key, { brick: t.brick, timestamp: t.timestamp, changedAt: -Infinity });
+          const before = state.tiles.get(key); // a cell on screen before and after keeps its flash
+          incoming.tiles.set(key, { brick: t.brick, timestamp: t.timestamp,
+            changedAt: before && before.brick === t.brick ? before.changedAt : -Infinity });
         }
+        loading = message.part < message.parts ? 'loading ' + message.part + '/' + message.parts : null;
+        if (message.part < message.parts) { dirty = true; break; }
+        state.tiles = incoming.tiles;
+        held = incoming.box;
+        incoming = null;
+        awaiting = !same(held, subscribed); // an older viewport, overtaken by one asked for since
         state.revision = message.revision;
-        slippyChanged(null);
+        if (outsideUnknown) { slippyChanged(null); outsideUnknown = false; }
         compositorsChanged();
         dirty = true;
         break;
+      }
       case 'manifest_update': {
-        const quiet = now < quietUntil;
         const keys = Object.keys(message.tiles);
         for (const key of keys) {
           const t = message.tiles[key];
-          state.tiles.set(key, { brick: t.brick, timestamp: t.timestamp, changedAt: quiet ? -Infinity : now });
+          state.tiles.set(key, { brick: t.brick, timestamp: t.timestamp, changedAt: now });
         }
         for (const key of message.removed) state.tiles.delete(key);
         state.revision = message.revision;
         const changed = message.removed.length ? keys.concat(message.removed) : keys;
         if (changed.length === 0) break; // an empty delta (a compositor that ticked without a change): nothing to draw
         slippyChanged(changed);
-        if (!quiet && recent.length < 2000) {
-          for (const key of changed.slice(0, 2000 - recent.length)) {
-            const comma = key.indexOf(',');
-            recent.push({ x: +key.slice(0, comma), y: +key.slice(comma + 1), at: now });
-          }
+        for (const key of changed.slice(0, 2000)) {
+          const comma = key.indexOf(',');
+          const x = +key.slice(0, comma), y = +key.slice(comma + 1);
+          flash(x, y, x, y, now);
         }
         if (!dirty) dirty = changed.length > 2000 || changed.some(inView);
         compositorsChanged();
         break;
       }
+      case 'area_changed': // a change reaching outside the viewport: its box
+        state.revision = message.revision;
+        slippyBoxChanged(message);
+        flash(message.x0, message.y0, message.x1, message.y1, now);
+        if (!dirty) dirty = boxInView(message);
+        compositorsChanged();
+        break;
+      case 'resync': // fell behind: the viewport follows again, and what happened outside is unknown
+        outsideUnknown = true;
+        break;
       case 'camera_update':
         state.camerasReceived++;
         if (cameraSync.checked && !drag) {
           state.camera = { x: message.x / WIRE_PX_PER_CELL, y: message.y / WIRE_PX_PER_CELL,
             zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, message.zoom * WIRE_PX_PER_CELL)) };
           dirty = true;
+          follow();
         }
         break;
       case 'heartbeat':
@@ -485,6 +574,11 @@
       default:
         break;
     }
+  }
+
+  function boxInView(box) {
+    const view = screenCells(0);
+    return box.x1 >= view.x0 - 1 && box.x0 <= view.x1 + 1 && box.y1 >= view.y0 - 1 && box.y0 <= view.y1 + 1;
   }
 
   // Whether a cell "x,y" is on screen (with a margin for the highlight).
@@ -539,7 +633,7 @@
   showPanel(window.innerWidth > 600);
   el('panel-toggle').addEventListener('click', () => showPanel(el('panel').classList.contains('closed')));
 
-  window.addEventListener('resize', resize);
+  window.addEventListener('resize', () => { resize(); follow(); });
   resize();
   fromHash();
   connect();

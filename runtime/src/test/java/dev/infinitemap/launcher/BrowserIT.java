@@ -233,9 +233,9 @@ class BrowserIT {
     void zoomedOutTheViewerDrawsSlippyTilesFromItsPermalinkAndIgnoresChangesOffScreen() throws Exception {
         runtime.deploy("far.manifest.json", TestManifests.row(300_000, 4, 300_000, "road.png"));
         browser.get(viewer() + "#300001,300000,4");
-        await("the page live at the permalink", () -> "live".equals(js("return window.infinitemap.connection"))
-                && String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(300000, 300000))")).contains("road.png"));
+        await("the page live at the permalink", () -> "live".equals(js("return window.infinitemap.connection")) && Boolean.TRUE.equals(js("return window.infinitemap.loaded")));
         assertEquals("tiles", js("return window.infinitemap.mode"), "4 pixels a cell");
+        assertEquals(1L, js("return window.infinitemap.tileCount"), "zoomed out the page holds no cells but the centre one");
         assertEquals(300001.0, ((Number) js("return window.infinitemap.camera.x")).doubleValue());
         // Road is dark grey (#3e3e42 to #5a5a5f), the page's ground #0d1117.
         await("the row drawn from the tiles", () -> ((Number) ((List<?>) js("return window.infinitemap.pixelAt(300000, 300000)")).get(0)).intValue() > 40);
@@ -255,6 +255,30 @@ class BrowserIT {
         assertEquals(4.0, ((Number) js("return window.infinitemap.camera.zoom")).doubleValue(), 1e-9, "the - button halves it");
         Files.delete(runtime.home.resolve("deploy/far.manifest.json"));
         Files.delete(runtime.home.resolve("deploy/far-off-screen.manifest.json"));
+    }
+
+    /** The page holds the cells around the screen, not the map: it asks for others as the camera moves. */
+    @Test
+    void thePageHoldsOnlyTheCellsAroundTheScreenAndAsksForMoreAsTheCameraMoves() throws Exception {
+        runtime.deploy("near-far.manifest.json", ("{ \"layer\": 100, \"tiles\": { \"400000,400000\": {\"brick\": \"road.png\", \"timestamp\": 1},"
+                + " \"500000,400000\": {\"brick\": \"grass.png\", \"timestamp\": 1} } }").getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the manifest applied", TIMEOUT, () -> runtime.log().contains("deploy/near-far.manifest.json applied"));
+        browser.get(viewer() + "#400000,400000,32");
+        await("the near cell on the page", () -> String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(400000, 400000))")).contains("road.png"));
+        assertEquals("null", String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(500000, 400000))")), "a cell far off screen is not held");
+        Map<?, ?> viewport = (Map<?, ?>) js("return window.infinitemap.viewport");
+        long cells = (((Number) viewport.get("x1")).longValue() - ((Number) viewport.get("x0")).longValue() + 1)
+                * (((Number) viewport.get("y1")).longValue() - ((Number) viewport.get("y0")).longValue() + 1);
+        assertTrue(cells < 20_000, "the screen and half a screen around it, at 32 pixels a cell: " + viewport);
+
+        js("window.infinitemap.moveTo(500000, 400000, 32)");
+        await("the far cell once the camera is there", () -> String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(500000, 400000))")).contains("grass.png"));
+        await("the near cell let go", () -> "null".equals(String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(400000, 400000))"))));
+        // A change there after the move is live.
+        runtime.deploy("near-far.manifest.json", "{ \"layer\": 100, \"tiles\": { \"500000,400000\": {\"brick\": \"road.png\", \"timestamp\": 2} } }"
+                .getBytes(StandardCharsets.UTF_8));
+        await("the change at the new place", () -> String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(500000, 400000))")).contains("road.png"));
+        Files.delete(runtime.home.resolve("deploy/near-far.manifest.json"));
     }
 
     /** A pinch on a touch screen zooms (it used to pan); typed cells are jumped to. */
