@@ -5,6 +5,8 @@
   'use strict';
 
   const HIGHLIGHT_MS = 900;
+  // With reduced motion a change is outlined, steadily, instead of fading out.
+  const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)');
   const MIN_ZOOM = 2 ** -22; // pixels per cell: the whole 32-bit plane in 1,024 pixels
   const MAX_ZOOM = 160;
   // Below this many pixels a cell (where drawing every cell starts to cost more than a frame) the
@@ -202,11 +204,13 @@
       const p = toScreen(r.x0, r.y0), q = toScreen(r.x1 + 1, r.y1 + 1);
       const cx = (p.x + q.x) / 2, cy = (p.y + q.y) / 2;
       const hw = Math.max(6, (q.x - p.x) / 2), hh = Math.max(6, (q.y - p.y) / 2);
-      ctx.strokeStyle = 'rgba(255, 214, 102, ' + (1 - (now - r.at) / HIGHLIGHT_MS).toFixed(3) + ')';
+      ctx.strokeStyle = 'rgba(255, 214, 102, ' + fade(now - r.at) + ')';
       ctx.strokeRect(Math.round(cx - hw), Math.round(cy - hh), Math.round(2 * hw), Math.round(2 * hh));
     }
     return recent.length > 0;
   }
+
+  const fade = (age) => (REDUCED_MOTION.matches ? 1 : 1 - age / HIGHLIGHT_MS).toFixed(3);
 
   function flash(x0, y0, x1, y1, now) {
     if (recent.length < 2000) recent.push({ x0, y0, x1, y1, at: now });
@@ -259,7 +263,7 @@
       const age = now - tile.changedAt;
       if (age < HIGHLIGHT_MS) {
         highlighting = true;
-        ctx.strokeStyle = 'rgba(255, 214, 102, ' + (1 - age / HIGHLIGHT_MS).toFixed(3) + ')';
+        ctx.strokeStyle = 'rgba(255, 214, 102, ' + fade(age) + ')';
         ctx.lineWidth = Math.max(1, Math.min(3, z / 10));
         ctx.strokeRect(sx + 1, sy + 1, size - 2, size - 2);
       }
@@ -320,15 +324,20 @@
     drag = pointers.size ? gesture() : null;
     canvas.classList.toggle('dragging', drag !== null);
   }
+  let tap = null; // where a touch went down, to tell a tap from a drag
   canvas.addEventListener('pointerdown', (e) => {
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    tap = pointers.size === 1 && e.pointerType !== 'mouse' ? { x: e.clientX, y: e.clientY } : null;
     try { canvas.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
     startGesture();
   });
   canvas.addEventListener('pointermove', (e) => {
     const cell = toCell(e.clientX, e.clientY);
     el('cursor').textContent = Math.floor(cell.x) + ',' + Math.floor(cell.y);
-    if (!pointers.has(e.pointerId)) return;
+    if (!pointers.has(e.pointerId)) {
+      if (e.pointerType === 'mouse') inspect(Math.floor(cell.x), Math.floor(cell.y));
+      return;
+    }
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     const now = gesture();
     state.camera.x -= (now.x - drag.x) / state.camera.zoom;
@@ -338,9 +347,19 @@
     cameraMoved();
   });
   const endPointer = (e) => { pointers.delete(e.pointerId); startGesture(); };
-  canvas.addEventListener('pointerup', endPointer);
+  canvas.addEventListener('pointerup', (e) => {
+    if (tap && Math.hypot(e.clientX - tap.x, e.clientY - tap.y) < 8) {
+      const cell = toCell(e.clientX, e.clientY);
+      inspect(Math.floor(cell.x), Math.floor(cell.y));
+    }
+    tap = null;
+    endPointer(e);
+  });
   canvas.addEventListener('pointercancel', endPointer);
-  canvas.addEventListener('pointerleave', () => { el('cursor').textContent = '–'; });
+  canvas.addEventListener('pointerleave', (e) => {
+    el('cursor').textContent = '–';
+    if (e.pointerType === 'mouse') inspect(null);
+  });
   canvas.addEventListener('wheel', (e) => {
     e.preventDefault();
     zoomAt(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), e.clientX, e.clientY);
@@ -489,9 +508,16 @@
     socket.onopen = () => {
       retryMs = 500;
       setConnection('live', 'live');
+      document.body.classList.remove('offline');
+      el('stale').hidden = true;
     };
     socket.onmessage = (event) => receive(JSON.parse(event.data));
     socket.onclose = () => {
+      if (!document.body.classList.contains('offline')) {
+        document.body.classList.add('offline'); // the last map stays, greyed, until the runtime is back
+        el('stale').textContent = 'Offline since ' + new Date().toLocaleTimeString('en') + ': the map and this list are as they were then.';
+        el('stale').hidden = false;
+      }
       setConnection('offline', 'reconnecting in ' + (retryMs / 1000).toFixed(1) + ' s');
       setTimeout(connect, retryMs);
       retryMs = Math.min(5000, retryMs * 2);
@@ -586,6 +612,49 @@
     const comma = key.indexOf(',');
     const p = toScreen(+key.slice(0, comma), +key.slice(comma + 1));
     return p.x > -state.camera.zoom - 8 && p.y > -state.camera.zoom - 8 && p.x < window.innerWidth + 8 && p.y < window.innerHeight + 8;
+  }
+
+  // ---- the inspector: what is at the cell under the pointer, or the one tapped ------------
+
+  let inspected = null; // "x,y" asked about, or null
+  let inspectTimer = null;
+
+  // Asks the map about a cell once the pointer rests on it (null: hide the card). The map
+  // answers at every zoom, also where the page holds no cells.
+  function inspect(x, y) {
+    const key = x === null ? null : x + ',' + y;
+    if (key === inspected) return;
+    inspected = key;
+    clearTimeout(inspectTimer);
+    if (key === null) { el('inspector').hidden = true; return; }
+    inspectTimer = setTimeout(async () => {
+      try {
+        const response = await fetch('api/tiles?x0=' + x + '&y0=' + y + '&x1=' + x + '&y1=' + y, { cache: 'no-store' });
+        const answer = await response.json();
+        if (inspected === key) showInspector(x, y, answer.tiles[key] || null);
+      } catch (e) {
+        // Offline: the card keeps what it said.
+      }
+    }, 120);
+  }
+
+  function showInspector(x, y, tile) {
+    const rows = [text('div', 'where', 'cell ' + x + ',' + y)];
+    if (tile) {
+      const name = text('div', 'brick', tile.brick);
+      const swatch = text('span', 'swatch', '');
+      swatch.style.background = placeholder(tile.brick);
+      const b = brick(tile.brick);
+      if (b.ready) swatch.style.backgroundImage = 'url("bricks/' + encodeURIComponent(tile.brick) + '")';
+      name.prepend(swatch);
+      rows.push(name, text('div', 'meta', tile.compositor + ' · layer ' + tile.layer));
+      const when = tile.timestamp > 1e9 ? ' (' + new Date(tile.timestamp * 1000).toLocaleString('en') + ')' : '';
+      rows.push(text('div', 'meta', 'timestamp ' + tile.timestamp + when));
+    } else {
+      rows.push(text('div', 'meta', 'empty'));
+    }
+    el('inspector').replaceChildren(...rows);
+    el('inspector').hidden = false;
   }
 
   // ---- compositors ----------------------------------------------------------------------

@@ -24,6 +24,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -107,6 +108,11 @@ class BrowserIT {
 
         assertEquals(0, runtime.stop());
         await("the page noticing", () -> !"live".equals(js("return window.infinitemap.connection")));
+        // Offline the last map stays, greyed, and the compositor list says it is stale.
+        assertTrue(String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(-3, 2))")).contains("grass.png"), "the last map kept");
+        assertTrue(String.valueOf(js("return getComputedStyle(document.getElementById('map')).filter")).contains("grayscale"), "greyed");
+        assertTrue(browser.findElement(By.id("stale")).isDisplayed() && browser.findElement(By.id("stale")).getText().startsWith("Offline since"));
+        screenshot("viewer-offline");
         Path staging = runtime.home.resolve("data/restart.part");
         Files.writeString(staging, "{ \"layer\": 100, \"tiles\": { \"-3,2\": {\"brick\": \"road.png\", \"timestamp\": 2} } }");
         Files.move(staging, runtime.home.resolve("deploy/restart.manifest.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -114,6 +120,8 @@ class BrowserIT {
 
         await("the edit made while the runtime was down", () -> "live".equals(js("return window.infinitemap.connection"))
                 && String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(-3, 2))")).contains("road.png"));
+        assertEquals("none", js("return getComputedStyle(document.getElementById('map')).filter"), "in colour again");
+        assertFalse(browser.findElement(By.id("stale")).isDisplayed(), "the list no longer stale");
         Files.delete(runtime.home.resolve("deploy/restart.manifest.json"));
     }
 
@@ -279,6 +287,27 @@ class BrowserIT {
                 .getBytes(StandardCharsets.UTF_8));
         await("the change at the new place", () -> String.valueOf(js("return JSON.stringify(window.infinitemap.tileAt(500000, 400000))")).contains("road.png"));
         Files.delete(runtime.home.resolve("deploy/near-far.manifest.json"));
+    }
+
+    /** Hovering a cell shows what the map has there: brick, compositor, layer, timestamp; an empty cell says so. */
+    @Test
+    void theInspectorShowsTheTileUnderThePointer() throws Exception {
+        runtime.deploy("inspect.manifest.json", "{ \"compositor\": \"inspected\", \"layer\": 100, \"tiles\": { \"600000,600000\": {\"brick\": \"road.png\", \"timestamp\": 1732400000.25} } }"
+                .getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the manifest applied", TIMEOUT, () -> runtime.log().contains("deploy/inspect.manifest.json applied"));
+        browser.get(viewer() + "#600000.5,600000.5,32"); // the cell's centre at the screen's centre
+        await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        WebElement inspector = browser.findElement(By.id("inspector"));
+        int cx = ((Number) js("return Math.floor(window.innerWidth / 2)")).intValue();
+        int cy = ((Number) js("return Math.floor(window.innerHeight / 2)")).intValue();
+        new Actions(browser).moveToLocation(cx, cy).perform();
+        await("the card about the cell", () -> inspector.isDisplayed() && inspector.getText().contains("cell 600000,600000"));
+        String card = inspector.getText();
+        assertTrue(card.contains("road.png") && card.contains("inspected · layer 100") && card.contains("timestamp 1732400000.25"), card);
+        screenshot("viewer-inspector");
+        new Actions(browser).moveToLocation(cx + 64, cy).perform(); // two cells to the right: empty
+        await("the card about the empty cell", () -> inspector.getText().contains("cell 600002,600000") && inspector.getText().contains("empty"));
+        Files.delete(runtime.home.resolve("deploy/inspect.manifest.json"));
     }
 
     /** A pinch on a touch screen zooms (it used to pan); typed cells are jumped to. */
