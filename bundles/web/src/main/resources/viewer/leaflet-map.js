@@ -1,6 +1,8 @@
 // The map in Leaflet, as any web-map client would show it: the runtime's slippy tiles
 // (tiles/{z}/{x}/{y}.png) on a plane where a point's latitude is a cell's row and its longitude
-// the cell's column, kept live by the socket: a tile a change touches is asked for again.
+// the cell's column, kept live by the socket: a tile a change touches is asked for again. The
+// page holds no cells: it subscribes to a viewport of one corner cell, so the socket sends of
+// every change only its bounding box (area_changed), a few dozen bytes however big the change.
 (() => {
   'use strict';
 
@@ -73,6 +75,20 @@
     return hit;
   }
 
+  // Which shown tiles a box of cells overlaps.
+  function overlapped(box) {
+    const z = Math.min(map.getZoom(), MAX_NATIVE_ZOOM);
+    const side = 2 ** (32 - z);
+    const x0 = Math.floor((box.x0 + HALF) / side), x1 = Math.floor((box.x1 + HALF) / side);
+    const y0 = Math.floor((box.y0 + HALF) / side), y1 = Math.floor((box.y1 + HALF) / side);
+    const hit = new Set();
+    for (const key of shown.keys()) {
+      const [x, y, tz] = key.split(':').map(Number);
+      if (tz === z && x >= x0 && x <= x1 && y >= y0 && y <= y1) hit.add(key);
+    }
+    return hit;
+  }
+
   function refresh(hit) {
     for (const [key, img] of shown) {
       if (hit === null || hit.has(key)) {
@@ -84,11 +100,14 @@
   }
 
   function receive(message) {
-    if (message.type === 'manifest_update') {
+    if (message.type === 'area_changed') {
       state.revision = message.revision;
-      const keys = Object.keys(message.tiles).concat(message.removed);
-      refresh(keys.length > 4096 ? null : touched(keys)); // a big change: every shown tile again
-    } else if (message.type === 'snapshot') {
+      refresh(overlapped(message));
+    } else if (message.type === 'manifest_update') { // a change at the corner cell itself
+      state.revision = message.revision;
+      refresh(touched(Object.keys(message.tiles).concat(message.removed)));
+    } else if (message.type === 'viewport' && message.revision !== state.revision) {
+      // Connected (again): the map's revision now; tiles asked for before it are asked for again.
       state.revision = message.revision;
       refresh(null);
     }
@@ -100,21 +119,12 @@
     document.getElementById('connection-text').textContent = text;
   }
 
-  // Start from the map's present revision, so the socket sends only what changes from here on.
   let retryMs = 500;
   let socket = null;
-  async function connect() {
-    try {
-      if (state.revision === null) {
-        const status = await fetch('api/status', { cache: 'no-store' }).then((r) => r.json());
-        state.revision = status.revision;
-        refresh(null); // tiles asked for before the revision was known
-      }
-    } catch (e) {
-      return retry();
-    }
+  function connect() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    socket = new WebSocket(scheme + location.host + location.pathname.replace(/[^/]*$/, '') + 'ws?mode=batch&since=' + state.revision);
+    const corner = -HALF + ',' + -HALF;
+    socket = new WebSocket(scheme + location.host + location.pathname.replace(/[^/]*$/, '') + 'ws?mode=batch&viewport=' + corner + ',' + corner);
     socket.onopen = () => { retryMs = 500; setConnection('live', 'live'); };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
