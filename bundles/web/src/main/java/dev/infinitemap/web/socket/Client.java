@@ -269,7 +269,7 @@ public final class Client implements Session.Listener.AutoDemanding {
             queueLive(area);
         }
         lastRevision = change.revision();
-        MapChange inside = viewport.within(change.change());
+        MapChange inside = viewport.within(change.change(), change.bounds());
         if (inside != null) {
             enqueue(inside == change.change() ? change : new RenderedChange(inside));
         }

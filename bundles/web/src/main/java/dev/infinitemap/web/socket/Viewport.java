@@ -1,6 +1,7 @@
 package dev.infinitemap.web.socket;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.infinitemap.api.CellKey;
@@ -51,7 +52,10 @@ record Viewport(int x0, int y0, int x1, int y1) {
     }
 
     /** @return the part of the change inside this viewport, or null when none of it is */
-    MapChange within(MapChange change) {
+    MapChange within(MapChange change, Bounds bounds) {
+        if (bounds == null || bounds.x1() < x0 || bounds.x0() > x1 || bounds.y1() < y0 || bounds.y0() > y1) {
+            return null; // nowhere near: no need to look at its cells
+        }
         List<PlacedTile> put = new ArrayList<>();
         for (PlacedTile placed : change.put()) {
             if (contains(placed.tile().x(), placed.tile().y())) {
@@ -71,7 +75,7 @@ record Viewport(int x0, int y0, int x1, int y1) {
         if (put.size() == change.put().size() && kept == removed.length) {
             return change;
         }
-        return new MapChange(change.revision(), change.compositor(), put, java.util.Arrays.copyOf(removed, kept));
+        return new MapChange(change.revision(), change.compositor(), put, Arrays.copyOf(removed, kept));
     }
 
     /** @return whether every cell of the change is inside */

@@ -1,0 +1,73 @@
+package dev.infinitemap.web.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.infinitemap.api.CellKey;
+import dev.infinitemap.api.Tile;
+import dev.infinitemap.api.map.MapChange;
+import dev.infinitemap.api.map.PlacedTile;
+
+class ViewportTest {
+
+    private final Viewport view = new Viewport(0, 0, 9, 9);
+
+    @Test
+    void parsesFourWholeNumbersAndRefusesAnythingElseWithTheReason() {
+        assertEquals(new Viewport(-2147483648, -5, -2147483600, -5), Viewport.parse("-2147483648,-5,-2147483600,-5"));
+        assertEquals(new Viewport(2147483600, 7, 2147483647, 8), Viewport.parse(" 2147483600, 7,2147483647 ,8"));
+        for (String bad : List.of("1,2,3", "1,2,3,4,5", "a,b,c,d", "0,0,2147483648,0", "", "0.5,0,1,1")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> Viewport.parse(bad), bad);
+            assertTrue(refused.getMessage().contains("viewport"), refused.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Viewport.parse("5,0,4,0"), "x0 > x1");
+        // 1,000,000 cells pass; one row more does not. The width of the whole plane does not overflow.
+        assertEquals(new Viewport(0, 0, 999, 999), Viewport.parse("0,0,999,999"));
+        assertThrows(IllegalArgumentException.class, () -> Viewport.parse("0,0,999,1000"));
+        assertThrows(IllegalArgumentException.class, () -> Viewport.parse("-2147483648,0,2147483647,0"));
+    }
+
+    @Test
+    void theChangeInsideKeepsExactlyTheCellsInsideAndAChangeAllInsideIsItself() {
+        MapChange mixed = change(List.of(placed(0, 0), placed(10, 0), placed(9, 9)), CellKey.pack(5, 5), CellKey.pack(-1, 5));
+        MapChange inside = view.within(mixed, Viewport.Bounds.of(mixed));
+        assertEquals(List.of(placed(0, 0), placed(9, 9)), inside.put());
+        assertEquals(1, inside.removedCellCount());
+        assertEquals(CellKey.pack(5, 5), inside.removedCells()[0]);
+        assertEquals(mixed.revision(), inside.revision());
+
+        MapChange whole = change(List.of(placed(3, 3)), CellKey.pack(4, 4));
+        assertSame(whole, view.within(whole, Viewport.Bounds.of(whole)));
+        MapChange outside = change(List.of(placed(10, 10)), CellKey.pack(-1, -1));
+        assertNull(view.within(outside, Viewport.Bounds.of(outside)));
+        // A change whose box overlaps the view but whose cells all miss it.
+        MapChange around = change(List.of(placed(-1, 5), placed(10, 5)));
+        assertNull(view.within(around, Viewport.Bounds.of(around)));
+    }
+
+    @Test
+    void theBoundsOfAChangeSpanItsPutAndRemovedCellsAndTellWhetherTheViewCoversIt() {
+        MapChange change = change(List.of(placed(2, 7), placed(-3, 1)), CellKey.pack(4, -2));
+        assertEquals(new Viewport.Bounds(-3, -2, 4, 7), Viewport.Bounds.of(change));
+        assertFalse(view.covers(Viewport.Bounds.of(change)));
+        assertTrue(view.covers(Viewport.Bounds.of(change(List.of(placed(0, 0), placed(9, 9))))));
+        assertNull(Viewport.Bounds.of(change(List.of())), "an empty change has no box");
+        assertTrue(view.covers(null), "nor anything outside");
+    }
+
+    private static PlacedTile placed(int x, int y) {
+        return new PlacedTile(new Tile(x, y, "b.png", 1), "c", 0);
+    }
+
+    private static MapChange change(List<PlacedTile> put, long... removed) {
+        return new MapChange(42, "c", put, removed);
+    }
+}
