@@ -369,6 +369,17 @@
   el('zoom-in').addEventListener('click', () => zoomAt(2, ...centre()));
   el('zoom-out').addEventListener('click', () => zoomAt(0.5, ...centre()));
   el('home').addEventListener('click', () => { state.camera.x = 0; state.camera.y = 0; cameraMoved(); });
+  // Fit all: the map's bounds, as the runtime reports them, on the screen with a margin.
+  el('fit').addEventListener('click', async () => {
+    try {
+      const bounds = (await fetch('api/status', { cache: 'no-store' }).then((r) => r.json())).bounds;
+      if (!bounds) return;
+      const w = bounds.x1 - bounds.x0 + 1, h = bounds.y1 - bounds.y0 + 1;
+      window.infinitemap.moveTo(bounds.x0 + w / 2, bounds.y0 + h / 2, 0.9 * Math.min(window.innerWidth / w, window.innerHeight / h));
+    } catch (e) {
+      // Offline: nothing to fit to.
+    }
+  });
   window.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
     const step = Math.min(window.innerWidth, window.innerHeight) / 4 / state.camera.zoom;

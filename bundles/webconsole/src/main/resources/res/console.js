@@ -1,10 +1,13 @@
 // The InfiniteMap Web Console tab: status, compositors and latest deltas refreshed on every
-// change of the map (and every 5 s), and a minimap drawn from the live WebSocket feed.
+// change of the map (and every 5 s), and a minimap of the whole map drawn from the runtime's
+// slippy tiles, so opening the tab costs a few tile images whatever the size of the map.
 (function () {
   'use strict';
   const el = (id) => document.getElementById(id);
-  const tiles = new Map();
+  const HALF = 2 ** 31;
   let revision = null;
+  let fitted = null; // how the minimap shows the map: {z, ppc, left, top} (cells to canvas pixels)
+  let camera = null; // the latest camera a viewer shared, in cells
 
   function cell(text, className) {
     const td = document.createElement('td');
@@ -22,8 +25,12 @@
 
   async function refresh() {
     try {
+      // One compositor's deltas: the latest 15 of it among the last 1,000 of the map.
+      const only = el('im-delta-filter').value;
       const [status, compositors, deltas] = await Promise.all([
-        json('/infinitemap/api/status'), json('/infinitemap/api/compositors'), json('/infinitemap/api/deltas?limit=15')]);
+        json('/infinitemap/api/status'), json('/infinitemap/api/compositors'), json('/infinitemap/api/deltas?limit=' + (only ? 1000 : 15))]);
+      revision = status.revision;
+      drawMinimap(status.bounds);
       el('im-ready').textContent = status.ready ? 'ready' : 'starting';
       el('im-ready').className = 'im-value ' + (status.ready ? 'im-ok' : 'im-bad');
       el('im-revision').textContent = status.revision;
@@ -45,7 +52,9 @@
           cell(c.lastUpdate ? new Date(c.lastUpdate).toLocaleTimeString() : '–'), cell(c.lastError || '', 'im-error'));
         return tr;
       }));
-      el('im-delta-rows').replaceChildren(...deltas.deltas.map((d) => {
+      filterChoices(compositors.map((c) => c.name));
+      const shown = (only ? deltas.deltas.filter((d) => d.compositor === only) : deltas.deltas).slice(0, 15);
+      el('im-delta-rows').replaceChildren(...shown.map((d) => {
         const tr = document.createElement('tr');
         // A removal can uncover another compositor's tiles: name those beside the delta's own.
         tr.append(cell(d.revision), cell(d.compositor + (d.uncovered.length ? ' (uncovers ' + d.uncovered.join(', ') + ')' : '')),
@@ -58,67 +67,96 @@
     }
   }
 
-  // A tile as the minimap needs it: its cell and a steady colour for its brick name (the
-  // viewer's stand-in hue rule), worked out once when it arrives, not on every redraw.
-  function put(key, brick) {
-    const comma = key.indexOf(',');
-    let hash = 0;
-    for (let i = 0; i < brick.length; i++) hash = (hash * 31 + brick.charCodeAt(i)) | 0;
-    tiles.set(key, { x: +key.slice(0, comma), y: +key.slice(comma + 1), rgb: hslToRgb(Math.abs(hash) % 360, 0.55, 0.55) });
+  function filterChoices(names) {
+    const select = el('im-delta-filter');
+    const wanted = [''].concat(names.slice().sort());
+    if ([...select.options].map((o) => o.value).join('\n') === wanted.join('\n')) return;
+    const chosen = select.value;
+    select.replaceChildren(...wanted.map((name) => {
+      const option = document.createElement('option');
+      option.value = name;
+      option.textContent = name || 'all compositors';
+      return option;
+    }));
+    select.value = wanted.includes(chosen) ? chosen : '';
   }
 
-  function hslToRgb(h, s, l) {
-    const a = s * Math.min(l, 1 - l);
-    const f = (n) => {
-      const k = (n + h / 30) % 12;
-      return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
-    };
-    return [f(0), f(8), f(4)];
-  }
-
-  // Pixels written straight into one image: a map of a million tiles redraws in milliseconds.
-  function drawMinimap() {
+  // The map's bounds fitted into the canvas at the deepest slippy zoom that holds them (at most 8
+  // pixels a cell), drawn from the few tiles that cover them once all have come, so a redraw
+  // never flickers.
+  let drawing = 0; // the latest drawing asked for; an older one that ends late is dropped
+  let repaint = null; // paints the latest drawing's tiles again
+  function drawMinimap(bounds) {
     const canvas = el('im-minimap');
     const w = canvas.width, h = canvas.height;
     const ctx = canvas.getContext('2d');
-    const image = ctx.createImageData(w, h);
-    const px = image.data;
-    for (let i = 0; i < px.length; i += 4) { px[i] = 13; px[i + 1] = 17; px[i + 2] = 23; px[i + 3] = 255; }
-    if (tiles.size > 0) {
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      for (const t of tiles.values()) {
-        if (t.x < x0) x0 = t.x;
-        if (t.x > x1) x1 = t.x;
-        if (t.y < y0) y0 = t.y;
-        if (t.y > y1) y1 = t.y;
-      }
-      const fit = Math.min((w - 16) / (x1 - x0 + 1), (h - 16) / (y1 - y0 + 1), 12);
-      // Big cells get whole pixels and a one-pixel gap, so tiles stay apart evenly; small ones fill their space.
-      const scale = fit >= 4 ? Math.floor(fit) : fit;
-      const size = fit >= 4 ? scale - 1 : Math.max(1, Math.ceil(scale));
-      const offsetX = Math.floor((w - (x1 - x0 + 1) * scale) / 2), offsetY = Math.floor((h - (y1 - y0 + 1) * scale) / 2);
-      for (const t of tiles.values()) {
-        const sx = Math.floor(offsetX + (t.x - x0) * scale), sy = Math.floor(offsetY + (t.y - y0) * scale);
-        for (let y = sy; y < Math.min(sy + size, h); y++) {
-          for (let x = sx; x < Math.min(sx + size, w); x++) {
-            const at = (y * w + x) * 4;
-            px[at] = t.rgb[0]; px[at + 1] = t.rgb[1]; px[at + 2] = t.rgb[2];
-          }
-        }
+    const mine = ++drawing;
+    const paint = (tiles) => {
+      if (mine !== drawing) return;
+      ctx.fillStyle = '#0d1117';
+      ctx.fillRect(0, 0, w, h);
+      ctx.imageSmoothingEnabled = false; // cells stay crisp squares
+      for (const t of tiles) if (t.img.naturalWidth) ctx.drawImage(t.img, Math.floor(t.x), Math.floor(t.y), Math.ceil(t.side), Math.ceil(t.side));
+      drawCamera();
+    };
+    if (!bounds) { fitted = null; repaint = null; paint([]); return; }
+    const cellsW = bounds.x1 - bounds.x0 + 1, cellsH = bounds.y1 - bounds.y0 + 1;
+    const fit = Math.min((w - 16) / cellsW, (h - 16) / cellsH, 8);
+    const z = Math.max(0, Math.min(27, 24 + Math.floor(Math.log2(fit))));
+    const ppc = Math.max(fit, 2 ** (z - 24)); // canvas pixels a cell: the tiles' own, stretched up to 2x to fill
+    const side = 256 * ppc / 2 ** (z - 24); // a tile's side on the canvas
+    const left = Math.floor((w - cellsW * ppc) / 2) - (bounds.x0 + HALF) * ppc; // canvas x of the plane's edge
+    const top = Math.floor((h - cellsH * ppc) / 2) - (bounds.y0 + HALF) * ppc;
+    const last = 2 ** z - 1;
+    const tx0 = Math.max(0, Math.floor(-left / side)), tx1 = Math.min(last, Math.floor((w - left) / side));
+    const ty0 = Math.max(0, Math.floor(-top / side)), ty1 = Math.min(last, Math.floor((h - top) / side));
+    const tiles = [];
+    for (let ty = ty0; ty <= ty1; ty++) {
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const img = new Image();
+        img.src = location.origin + '/infinitemap/tiles/' + z + '/' + tx + '/' + ty + '.png?v=' + revision;
+        tiles.push({ img, x: left + tx * side, y: top + ty * side, side });
       }
     }
-    ctx.putImageData(image, 0, 0);
+    Promise.all(tiles.map((t) => t.img.decode().catch(() => null))).then(() => {
+      if (mine !== drawing) return;
+      fitted = { z, ppc, left, top };
+      repaint = () => paint(tiles);
+      repaint();
+    });
   }
+
+  // Where a viewer that shares its camera is looking: a cross on the minimap.
+  function drawCamera() {
+    if (!camera || !fitted) return;
+    const ctx = el('im-minimap').getContext('2d');
+    const x = Math.round(fitted.left + (camera.x + HALF) * fitted.ppc), y = Math.round(fitted.top + (camera.y + HALF) * fitted.ppc);
+    ctx.strokeStyle = '#ffd666';
+    ctx.lineWidth = 2;
+    ctx.strokeRect(x - 6, y - 6, 12, 12);
+  }
+
+  // A click on the minimap opens the viewer at that cell.
+  el('im-minimap').addEventListener('click', (e) => {
+    if (!fitted) return;
+    const rect = e.currentTarget.getBoundingClientRect();
+    const sx = (e.clientX - rect.left) * e.currentTarget.width / rect.width, sy = (e.clientY - rect.top) * e.currentTarget.height / rect.height;
+    const x = Math.floor((sx - fitted.left) / fitted.ppc - HALF), y = Math.floor((sy - fitted.top) / fitted.ppc - HALF);
+    window.open('/infinitemap/#' + x + ',' + y + ',32', '_blank', 'noopener');
+  });
+  el('im-delta-filter').addEventListener('change', () => refresh());
 
   let pending = null;
   function changed() {
     if (pending) return;
-    pending = setTimeout(() => { pending = null; drawMinimap(); refresh(); }, 300);
+    pending = setTimeout(() => { pending = null; refresh(); }, 300);
   }
 
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const socket = new WebSocket(scheme + location.host + '/infinitemap/ws?mode=batch&since=' + (revision === null ? 0 : revision));
+    // A viewport of one corner cell: of each change only its box comes (area_changed), never the map.
+    const corner = -HALF + ',' + -HALF;
+    const socket = new WebSocket(scheme + location.host + '/infinitemap/ws?mode=batch&viewport=' + corner + ',' + corner);
     socket.onopen = () => { el('im-feed').textContent = 'live'; el('im-feed').className = 'im-value im-ok'; };
     socket.onclose = () => {
       el('im-feed').textContent = 'reconnecting';
@@ -127,20 +165,14 @@
     };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
-      if (message.type === 'snapshot') {
-        tiles.clear();
-        for (const key in message.tiles) put(key, message.tiles[key].brick);
-      } else if (message.type === 'manifest_update') {
-        for (const key in message.tiles) put(key, message.tiles[key].brick);
-        for (const key of message.removed) tiles.delete(key);
+      if (message.type === 'area_changed' || message.type === 'manifest_update') {
+        changed();
+      } else if (message.type === 'camera_update') {
+        camera = { x: message.x / 100, y: message.y / 100 }; // the old protocol's units: 100 per cell
+        if (repaint) repaint();
       } else if (message.type === 'heartbeat') {
         socket.send(JSON.stringify({ type: 'heartbeat', timestamp: Date.now() / 1000 }));
-        return;
-      } else {
-        return;
       }
-      revision = message.revision;
-      changed();
     };
   }
 

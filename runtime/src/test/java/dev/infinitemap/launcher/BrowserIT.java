@@ -28,6 +28,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -234,6 +235,19 @@ class BrowserIT {
                 + ".map((row) => [...row.cells].map((cell) => cell.textContent))")).stream()
                 .map(row -> (List<?>) row).anyMatch(cells -> cells.size() == 4 && cells.subList(1, 4).equals(List.of("console", "0", "3"))));
         screenshot("console-tab");
+
+        // The deltas of one compositor: the clock's ticks no longer hide the others', and the other way round.
+        new Select(browser.findElement(By.id("im-delta-filter"))).selectByValue("clock");
+        await("only the clock's deltas", () -> {
+            List<?> names = (List<?>) js("return [...document.querySelectorAll('#im-delta-rows tr')].map((row) => row.cells[1].textContent)");
+            return !names.isEmpty() && names.stream().allMatch("clock"::equals);
+        });
+        // A click on the minimap opens the viewer at the cell under it.
+        String console = browser.getWindowHandle();
+        browser.findElement(By.id("im-minimap")).click();
+        await("the viewer opened", () -> browser.getWindowHandles().size() == 2);
+        browser.getWindowHandles().stream().filter(h -> !h.equals(console)).findFirst().ifPresent(h -> browser.switchTo().window(h));
+        await("the viewer at a cell", () -> browser.getCurrentUrl().matches(".*/infinitemap/#-?\\d+,-?\\d+,32"));
     }
 
     /** Zoomed out the page draws the slippy tiles, and a change off screen draws nothing. */
@@ -308,6 +322,25 @@ class BrowserIT {
         new Actions(browser).moveToLocation(cx + 64, cy).perform(); // two cells to the right: empty
         await("the card about the empty cell", () -> inspector.getText().contains("cell 600002,600000") && inspector.getText().contains("empty"));
         Files.delete(runtime.home.resolve("deploy/inspect.manifest.json"));
+    }
+
+    /** Fit puts every tile of the map on the screen, from the bounds the runtime reports. */
+    @Test
+    void fitPutsTheWholeMapOnTheScreen() throws Exception {
+        browser.get(viewer() + "#5000000,5000000,64");
+        await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        browser.findElement(By.id("fit")).click();
+        await("the camera moved", () -> ((Number) js("return window.infinitemap.camera.zoom")).doubleValue() != 64);
+        String status = runtime.body("/infinitemap/api/status");
+        java.util.regex.Matcher b = java.util.regex.Pattern.compile("\"bounds\":\\{\"x0\":(-?\\d+),\"y0\":(-?\\d+),\"x1\":(-?\\d+),\"y1\":(-?\\d+)}").matcher(status);
+        assertTrue(b.find(), status);
+        // Every corner of the bounds on screen: (cell - centre) * zoom + half the window, inside the window.
+        List<?> corners = (List<?>) js("const c = window.infinitemap.camera, w = innerWidth, h = innerHeight;"
+                + "return [(" + b.group(1) + " - c.x) * c.zoom + w / 2, (" + b.group(2) + " - c.y) * c.zoom + h / 2,"
+                + "(" + b.group(3) + " + 1 - c.x) * c.zoom + w / 2, (" + b.group(4) + " + 1 - c.y) * c.zoom + h / 2, w, h];");
+        double[] p = corners.stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
+        assertTrue(p[0] >= 0 && p[1] >= 0 && p[2] <= p[4] && p[3] <= p[5], "the bounds " + b.group() + " on screen: " + corners);
+        assertTrue(p[2] - p[0] > p[4] / 2 || p[3] - p[1] > p[5] / 2, "and filling it: " + corners);
     }
 
     /** A pinch on a touch screen zooms (it used to pan); typed cells are jumped to. */

@@ -49,6 +49,38 @@ final class ChunkIndex {
         return chunks.size();
     }
 
+    /**
+     * @return {x0, y0, x1, y1} of the occupied cells, or null when there are none: the extreme
+     *         chunks are found first, then only those chunks' bits are looked at
+     */
+    int[] bounds() {
+        if (chunks.size() == 0) {
+            return null;
+        }
+        int[] edge = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE }; // in chunks
+        chunks.forEachEntry((key, bits) -> {
+            edge[0] = Math.min(edge[0], CellKey.x(key));
+            edge[1] = Math.min(edge[1], CellKey.y(key));
+            edge[2] = Math.max(edge[2], CellKey.x(key));
+            edge[3] = Math.max(edge[3], CellKey.y(key));
+        });
+        int[] cells = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE };
+        chunks.forEachEntry((key, bits) -> {
+            int cx = CellKey.x(key);
+            int cy = CellKey.y(key);
+            if (cx == edge[0] || cy == edge[1] || cx == edge[2] || cy == edge[3]) {
+                walk(cx, cy, Integer.MIN_VALUE, Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, c -> {
+                    cells[0] = Math.min(cells[0], CellKey.x(c));
+                    cells[1] = Math.min(cells[1], CellKey.y(c));
+                    cells[2] = Math.max(cells[2], CellKey.x(c));
+                    cells[3] = Math.max(cells[3], CellKey.y(c));
+                    return true;
+                });
+            }
+        });
+        return cells;
+    }
+
     /** Every occupied cell of an inclusive rectangle, by chunk in row order, then in row order inside its chunk. */
     void cellsIn(int x0, int y0, int x1, int y1, LongConsumer cell) {
         for (long[] chunk : chunksIn(x0 >> SHIFT, y0 >> SHIFT, x1 >> SHIFT, y1 >> SHIFT)) {

@@ -196,6 +196,11 @@ final class LayeredMap {
         return result;
     }
 
+    /** @return {x0, y0, x1, y1} around every tile, or null when the map is empty */
+    int[] bounds() {
+        return index.bounds();
+    }
+
     /** One tile per square of {@code 2^shift} cells a side overlapping the rectangle, see {@link ChunkIndex#firstPerSquare}. */
     List<PlacedTile> overview(int x0, int y0, int x1, int y1, int shift) {
         List<PlacedTile> result = new ArrayList<>();

@@ -180,6 +180,12 @@ public class MapService implements InfiniteMap, EventHandler {
     }
 
     @Override
+    public Optional<Bounds> bounds() {
+        int[] box = read(map::bounds);
+        return box == null ? Optional.empty() : Optional.of(new Bounds(box[0], box[1], box[2], box[3]));
+    }
+
+    @Override
     public Snapshot snapshot() {
         return read(() -> {
             List<PlacedTile> all = new ArrayList<>(map.tileCount());

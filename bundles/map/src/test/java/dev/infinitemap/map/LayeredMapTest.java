@@ -180,6 +180,18 @@ class LayeredMapTest {
     }
 
     /** The order the overview picks the first tile of a square in: chunks of 16 in rows, then cells in rows. */
+    @Test
+    void theBoundsHoldEveryTileExactlyAndFollowRemovals() {
+        assertNull(map.bounds(), "an empty map has none");
+        map.apply(delta("a", 0, 1, List.of(tile(3, -7, "a.png", 1), tile(-40, 5, "a.png", 1), tile(100, 90, "a.png", 1),
+                tile(Integer.MIN_VALUE, Integer.MAX_VALUE, "a.png", 1))));
+        assertArrayEquals(new int[] { Integer.MIN_VALUE, -7, 100, Integer.MAX_VALUE }, map.bounds());
+        map.apply(new TileDelta("a", 0, 2, List.of(), new long[] { CellKey.pack(Integer.MIN_VALUE, Integer.MAX_VALUE) }));
+        assertArrayEquals(new int[] { -40, -7, 100, 90 }, map.bounds(), "to the cell, not to the chunk of 16");
+        map.apply(new TileDelta("a", 0, 3, List.of(), new long[] { CellKey.pack(3, -7), CellKey.pack(-40, 5), CellKey.pack(100, 90) }));
+        assertNull(map.bounds());
+    }
+
     private static long chunkOrder(long cell) {
         int x = CellKey.x(cell) + 64;
         int y = CellKey.y(cell) + 64;

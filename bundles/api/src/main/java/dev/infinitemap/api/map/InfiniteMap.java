@@ -64,6 +64,21 @@ public interface InfiniteMap {
     Snapshot snapshot();
 
     /**
+     * @return the smallest rectangle that holds every tile of the map, or empty when it has none;
+     *         the cost follows the chunks of 16 × 16 cells that hold tiles, not the tiles
+     * @since 1.3
+     */
+    Optional<Bounds> bounds();
+
+    /**
+     * An inclusive rectangle of cells.
+     *
+     * @since 1.3
+     */
+    record Bounds(int x0, int y0, int x1, int y1) {
+    }
+
+    /**
      * Every change after a revision, oldest first, if the change log still holds them all.
      *
      * @param revision the last revision the caller has
