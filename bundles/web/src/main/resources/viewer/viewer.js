@@ -50,7 +50,7 @@
       cameraMoved();
     },
     // Nothing left to draw: every slippy tile in use loaded and no frame pending.
-    get idle() { return !dirty && !awaiting && [...slippy.values()].every((entry) => !entry.loading && !entry.stale); },
+    get idle() { return !dirty && !awaiting && (state.camera.zoom >= TILES_BELOW_PX || onScreen.every((entry) => !entry.loading && !entry.stale)); },
     tileAt(x, y) { const t = state.tiles.get(x + ',' + y); return t ? { brick: t.brick, timestamp: t.timestamp } : null; },
     // The colour the canvas shows at the centre of a cell, as [r, g, b, a].
     pixelAt(x, y) {
@@ -110,6 +110,7 @@
 
   const slippy = new Map(); // "z/x/y" -> {image, ready, stale}; the most recently drawn last
   const SLIPPY_KEPT = 600;
+  let onScreen = []; // the slippy tiles the last frame showed
 
   function slippyTile(z, x, y) {
     const key = z + '/' + x + '/' + y;
@@ -170,12 +171,14 @@
     const topLeft = toCell(0, 0), bottomRight = toCell(w, h);
     const tx0 = Math.max(0, Math.floor((topLeft.x + HALF) / cells)), tx1 = Math.min(last, Math.floor((bottomRight.x + HALF) / cells));
     const ty0 = Math.max(0, Math.floor((topLeft.y + HALF) / cells)), ty1 = Math.min(last, Math.floor((bottomRight.y + HALF) / cells));
+    onScreen = [];
     for (let ty = ty0; ty <= ty1; ty++) {
       for (let tx = tx0; tx <= tx1; tx++) {
         const p = toScreen(tx * cells - HALF, ty * cells - HALF);
         const q = toScreen((tx + 1) * cells - HALF, (ty + 1) * cells - HALF);
         const sx = Math.floor(p.x), sy = Math.floor(p.y), size = Math.floor(q.x) - sx;
         const entry = slippyTile(z, tx, ty);
+        onScreen.push(entry);
         if (entry.ready) {
           ctx.drawImage(entry.image, sx, sy, size, size);
           continue;
