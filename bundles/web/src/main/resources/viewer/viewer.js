@@ -198,6 +198,8 @@
 
   // Cells changed in the last moments, to flash them at zooms where cells are not drawn one by one.
   let recent = [];
+  // Cells removed in the last moments, faded out where cells are drawn: {key, brick, at}.
+  let fading = [];
 
   // Each a box of cells {x0, y0, x1, y1, at}: a cell, or the bounding box of a change outside the viewport.
   function drawRecent(now) {
@@ -271,6 +273,17 @@
         ctx.strokeRect(sx + 1, sy + 1, size - 2, size - 2);
       }
     };
+    // A removed cell fades out (with reduced motion it is simply gone).
+    fading = fading.filter((f) => now - f.at < HIGHLIGHT_MS && !state.tiles.has(f.key));
+    if (!REDUCED_MOTION.matches) {
+      for (const f of fading) {
+        const comma = f.key.indexOf(',');
+        ctx.globalAlpha = 1 - (now - f.at) / HIGHLIGHT_MS;
+        drawTile(+f.key.slice(0, comma), +f.key.slice(comma + 1), { brick: f.brick, changedAt: -Infinity });
+        highlighting = true;
+      }
+      ctx.globalAlpha = 1;
+    }
     const visible = (x1 - x0 + 1) * (y1 - y0 + 1);
     if (visible < state.tiles.size) {
       for (let y = y0; y <= y1; y++) {
@@ -572,7 +585,11 @@
           const t = message.tiles[key];
           state.tiles.set(key, { brick: t.brick, timestamp: t.timestamp, changedAt: now });
         }
-        for (const key of message.removed) state.tiles.delete(key);
+        for (const key of message.removed) {
+          const gone = state.tiles.get(key);
+          if (gone && fading.length < 2000) fading.push({ key, brick: gone.brick, at: now });
+          state.tiles.delete(key);
+        }
         state.revision = message.revision;
         const changed = message.removed.length ? keys.concat(message.removed) : keys;
         if (changed.length === 0) break; // an empty delta (a compositor that ticked without a change): nothing to draw
