@@ -407,13 +407,17 @@ class ViewersIT {
         try (WsClient client = new WsClient(runtime.port, "?mode=batch").answeringHeartbeats()) {
             for (String bad : List.of("{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":1}", "{\"type\":\"viewport\",\"x0\":0.5,\"y0\":0,\"x1\":1,\"y1\":1}",
                     "{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":3000000000,\"y1\":0}", "{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":5000,\"y1\":5000}")) {
-                client.send(bad);
-                String reply = client.next(m -> m.contains("\"type\":\"error\""), TIMEOUT);
+                String reply = errorReplyTo(client, bad);
                 assertTrue(reply.contains("viewport"), bad + " -> " + reply);
             }
             client.send("{\"type\":\"viewport\",\"x0\":-3,\"y0\":-3,\"x1\":-3,\"y1\":-3}");
             assertTrue(client.next(m -> m.startsWith("{\"type\":\"viewport\""), TIMEOUT).contains("\"x0\":-3"), "still connected, and a good viewport answered");
         }
+    }
+
+    private static String errorReplyTo(WsClient client, String bad) throws Exception {
+        client.send(bad);
+        return client.next(m -> m.contains("\"type\":\"error\""), TIMEOUT);
     }
 
     private static String block(int x0, int y0, int width, int height, String brick) {
@@ -462,8 +466,7 @@ class ViewersIT {
         try (WsClient client = new WsClient(runtime.port, ""); WsClient watcher = new WsClient(runtime.port, "")) {
             for (String bad : List.of("not json", "[1,2]", "{\"type\":42}", "{\"type\":\"teleport\"}", "{\"type\":\"camera_update\",\"x\":\"a\",\"y\":0,\"zoom\":1}",
                     "{\"type\":\"camera_update\",\"x\":0,\"y\":0,\"zoom\":0}", "{\"type\":\"heartbeat\"} {}")) {
-                client.send(bad);
-                String reply = client.next(m -> m.contains("\"type\":\"error\""), TIMEOUT);
+                String reply = errorReplyTo(client, bad);
                 assertTrue(reply.matches("\\{\"type\":\"error\",\"message\":\"(\\\\.|[^\"\\\\])+\"}"), bad + " -> " + reply);
             }
             client.send("{\"type\":\"camera_update\",\"x\":1,\"y\":2,\"zoom\":3}");
