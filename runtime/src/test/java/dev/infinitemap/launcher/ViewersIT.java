@@ -398,6 +398,109 @@ class ViewersIT {
         }
     }
 
+    /**
+     * A viewport moved back and forth while a manifest across it keeps changing: what the client
+     * builds from its viewport parts and the changes after them is, after every write, exactly
+     * the map's cells in the viewport it asked for last.
+     */
+    @Test
+    void aViewportMovedWhileTheMapChangesHoldsExactlyTheMapsCellsAfterEveryWrite() throws Exception {
+        Viewed view = new Viewed();
+        // Viewports of 40,000 cells over a full ground, so each move takes the catch-up a while
+        // and the changes of the writes land while it runs: they must be held, then follow.
+        String[] rects = { "80000,80000,80199,80199", "80000,80010,80199,80209" };
+        runtime.deploy("moving-ground.manifest.json", manifest(block(80_000, 80_000, 200, 210, "ground.png")));
+        RuntimeProcess.awaitCondition("the ground applied", TIMEOUT, () -> runtime.log().contains("deploy/moving-ground.manifest.json applied"));
+        try (WsClient client = new WsClient(runtime.port, "?mode=batch&viewport=" + rects[0]).answeringHeartbeats()) {
+            java.util.Random random = new java.util.Random(11);
+            for (int write = 1; write <= 30; write++) {
+                java.util.Map<String, Integer> chosen = new java.util.LinkedHashMap<>();
+                while (chosen.size() < 300) { // 300 cells in and around both viewports, a brick each
+                    chosen.put((79990 + random.nextInt(220)) + "," + (79990 + random.nextInt(230)), random.nextInt(4));
+                }
+                StringBuilder cells = new StringBuilder();
+                int stamp = write;
+                chosen.forEach((cell, brick) -> cells.append(cells.length() == 0 ? "" : ",").append('"').append(cell)
+                        .append("\":{\"brick\":\"b").append(brick).append(".png\",\"timestamp\":").append(stamp).append('}'));
+                runtime.deploy("moving.manifest.json", ("{\"layer\":1,\"tiles\":{" + cells + "}}").getBytes(StandardCharsets.UTF_8));
+                String[] moved = rects[write % 2].split(",");
+                client.send("{\"type\":\"viewport\",\"x0\":" + moved[0] + ",\"y0\":" + moved[1] + ",\"x1\":" + moved[2] + ",\"y1\":" + moved[3] + "}");
+                int written = write;
+                RuntimeProcess.awaitCondition("write " + write + " applied", TIMEOUT,
+                        () -> runtime.log().lines().filter(l -> l.contains("deploy/moving.manifest.json applied")).count() >= written);
+                assertSameAsTheMap(view, client, rects[write % 2]);
+            }
+        } finally {
+            Files.deleteIfExists(runtime.home.resolve("deploy/moving.manifest.json"));
+            Files.deleteIfExists(runtime.home.resolve("deploy/moving-ground.manifest.json"));
+        }
+    }
+
+    // Once the client is past the map's present revision in the viewport it asked for last, it
+    // holds exactly the map's cells there. The clock ticks elsewhere: its boxes bring it past.
+    private static void assertSameAsTheMap(Viewed view, WsClient client, String viewport) throws Exception {
+        long revision = Long.parseLong(body("/infinitemap/api/status").replaceAll(".*\"revision\":(\\d+).*", "$1"));
+        RuntimeProcess.awaitCondition("the client in " + viewport + " past revision " + revision, TIMEOUT, () -> {
+            view.take(client);
+            return view.revision >= revision && view.viewport.equals(viewport);
+        });
+        String[] r = viewport.split(",");
+        java.util.Map<String, String> expected = new java.util.TreeMap<>();
+        Viewed.tiles(body("/infinitemap/api/tiles?x0=" + r[0] + "&y0=" + r[1] + "&x1=" + r[2] + "&y1=" + r[3]), expected);
+        assertEquals(40_000, expected.size(), "the ground fills the viewport");
+        assertEquals(expected, new java.util.TreeMap<>(view.cells), "the client's cells of viewport " + viewport + " at revision " + revision);
+    }
+
+    /** What a viewport client holds, built from the messages as a page would. */
+    private static final class Viewed {
+        final java.util.Map<String, String> cells = new java.util.HashMap<>();
+        java.util.Map<String, String> incoming;
+        String viewport = "";
+        long revision;
+
+        void take(WsClient client) {
+            for (String message; (message = client.messages.poll()) != null;) {
+                Matcher head = Pattern.compile("^\\{\"type\":\"(\\w+)\",\"revision\":(\\d+)").matcher(message);
+                if (!head.find()) {
+                    continue;
+                }
+                revision = Math.max(revision, Long.parseLong(head.group(2)));
+                switch (head.group(1)) {
+                    case "viewport" -> {
+                        Matcher m = Pattern.compile("\"x0\":(-?\\d+),\"y0\":(-?\\d+),\"x1\":(-?\\d+),\"y1\":(-?\\d+),\"part\":(\\d+),\"parts\":(\\d+)").matcher(message);
+                        assertTrue(m.find(), message);
+                        if (m.group(5).equals("1")) {
+                            incoming = new java.util.HashMap<>();
+                        }
+                        tiles(message, incoming);
+                        if (m.group(5).equals(m.group(6))) {
+                            cells.clear();
+                            cells.putAll(incoming);
+                            viewport = m.group(1) + "," + m.group(2) + "," + m.group(3) + "," + m.group(4);
+                        }
+                    }
+                    case "manifest_update" -> {
+                        tiles(message, cells);
+                        Matcher removed = Pattern.compile("\"removed\":\\[([^\\]]*)]").matcher(message);
+                        assertTrue(removed.find(), message);
+                        Matcher key = Pattern.compile("\"(-?\\d+,-?\\d+)\"").matcher(removed.group(1));
+                        while (key.find()) {
+                            cells.remove(key.group(1));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+        }
+
+        private static void tiles(String message, java.util.Map<String, String> into) {
+            Matcher tile = Pattern.compile("\"(-?\\d+,-?\\d+)\":\\{\"brick\":\"([^\"]+)\"").matcher(message);
+            while (tile.find()) {
+                into.put(tile.group(1), tile.group(2));
+            }
+        }
+    }
+
     @Test
     void aBadViewportIsRefusedWithTheReason() throws Exception {
         for (String query : List.of("?viewport=1,2,3", "?viewport=0,0,-1,0", "?viewport=0,0,2000,2000", "?viewport=a,b,c,d", "?viewport=0,0,1,1&since=0")) {
