@@ -206,8 +206,23 @@ public class MapService implements InfiniteMap, EventHandler {
 
     @Override
     public AutoCloseable subscribe(MapListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        // Listeners are told after the write lock is released, so a change the map already holds
+        // may still be on its way to them: a new listener skips those, by revision. Taken under
+        // the write lock, no change falls between the revision read and the listener added.
+        MapListener after;
+        lock.writeLock().lock();
+        try {
+            long since = map.revision();
+            after = change -> {
+                if (change.revision() > since) {
+                    listener.changed(change);
+                }
+            };
+            listeners.add(after);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return () -> listeners.remove(after);
     }
 
     private <T> T read(Supplier<T> query) {

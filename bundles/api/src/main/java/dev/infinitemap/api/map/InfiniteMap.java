@@ -97,7 +97,8 @@ public interface InfiniteMap {
     List<MapChange> latestChanges(int max);
 
     /**
-     * Adds a listener for every change applied from now on.
+     * Adds a listener for every change applied from now on: exactly the changes after the
+     * revision the map had when it subscribed, none that the map already held.
      *
      * @param listener the listener
      * @return closes the subscription
