@@ -348,7 +348,10 @@ public final class Client implements Session.Listener.AutoDemanding {
             return;
         }
         catchingUp = false;
-        for (RenderedChange change : held) {
+        List<RenderedChange> release = new ArrayList<>(held); // a fall behind on the way restarts, clearing held
+        held.clear();
+        heldCells = 0;
+        for (RenderedChange change : release) {
             if (catchingUp || closeStatus != 0) {
                 break; // one of them overflowed the queue: deliver decided what follows
             }
@@ -356,8 +359,6 @@ public final class Client implements Session.Listener.AutoDemanding {
                 deliver(change);
             }
         }
-        held.clear();
-        heldCells = 0;
     }
 
     /** Closes the connection now with a WebSocket status code and a reason, dropping what waits. */
