@@ -388,7 +388,7 @@
   // Fit all: the map's bounds, as the runtime reports them, on the screen with a margin.
   el('fit').addEventListener('click', async () => {
     try {
-      const bounds = (await fetch('api/status', { cache: 'no-store' }).then((r) => r.json())).bounds;
+      const bounds = (await fetch('api/bounds', { cache: 'no-store' }).then((r) => r.json())).bounds;
       if (!bounds) return;
       const w = bounds.x1 - bounds.x0 + 1, h = bounds.y1 - bounds.y0 + 1;
       window.infinitemap.moveTo(bounds.x0 + w / 2, bounds.y0 + h / 2, 0.9 * Math.min(window.innerWidth / w, window.innerHeight / h));

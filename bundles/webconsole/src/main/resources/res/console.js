@@ -27,10 +27,10 @@
     try {
       // One compositor's deltas: the latest 15 of it among the last 1,000 of the map.
       const only = el('im-delta-filter').value;
-      const [status, compositors, deltas] = await Promise.all([
-        json('/infinitemap/api/status'), json('/infinitemap/api/compositors'), json('/infinitemap/api/deltas?limit=' + (only ? 1000 : 15))]);
-      revision = status.revision;
-      drawMinimap(status.bounds);
+      const [status, compositors, deltas, bounds] = await Promise.all([json('/infinitemap/api/status'), json('/infinitemap/api/compositors'),
+        json('/infinitemap/api/deltas?limit=' + (only ? 1000 : 15)), json('/infinitemap/api/bounds')]);
+      revision = bounds.revision;
+      drawMinimap(bounds.bounds);
       el('im-ready').textContent = status.ready ? 'ready' : 'starting';
       el('im-ready').className = 'im-value ' + (status.ready ? 'im-ok' : 'im-bad');
       el('im-revision').textContent = status.revision;

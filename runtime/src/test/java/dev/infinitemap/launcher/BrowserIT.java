@@ -331,7 +331,7 @@ class BrowserIT {
         await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
         browser.findElement(By.id("fit")).click();
         await("the camera moved", () -> ((Number) js("return window.infinitemap.camera.zoom")).doubleValue() != 64);
-        String status = runtime.body("/infinitemap/api/status");
+        String status = runtime.body("/infinitemap/api/bounds");
         java.util.regex.Matcher b = java.util.regex.Pattern.compile("\"bounds\":\\{\"x0\":(-?\\d+),\"y0\":(-?\\d+),\"x1\":(-?\\d+),\"y1\":(-?\\d+)}").matcher(status);
         assertTrue(b.find(), status);
         // Every corner of the bounds on screen: (cell - centre) * zoom + half the window, inside the window.

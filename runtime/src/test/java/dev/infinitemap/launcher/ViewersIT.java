@@ -122,6 +122,20 @@ class ViewersIT {
     }
 
     @Test
+    void boundsHoldEveryTileAndShrinkWhenTheOutermostGo() throws Exception {
+        runtime.deploy("bounds.manifest.json", ("{ \"-2147480000,-2147480000\": {\"brick\": \"b.png\", \"timestamp\": 1},"
+                + " \"2147480000,2147480000\": {\"brick\": \"b.png\", \"timestamp\": 1} }").getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the bounds out to the two far tiles", TIMEOUT, () -> body("/infinitemap/api/bounds")
+                .matches("\\{\"revision\":\\d+,\"bounds\":\\{\"x0\":-2147480000,\"y0\":-2147480000,\"x1\":2147480000,\"y1\":2147480000}}"));
+        Files.delete(runtime.home.resolve("deploy/bounds.manifest.json"));
+        RuntimeProcess.awaitCondition("the bounds back around the samples", TIMEOUT, () -> {
+            String bounds = body("/infinitemap/api/bounds");
+            return bounds.matches("\\{\"revision\":\\d+,\"bounds\":\\{\"x0\":-?\\d+,\"y0\":-?\\d+,\"x1\":-?\\d+,\"y1\":-?\\d+}}")
+                    && !bounds.contains("2147480000");
+        });
+    }
+
+    @Test
     void deltasListsTheLatestChangesNewestFirstWithWhoseDeltaEachWas() throws Exception {
         runtime.deploy("low.manifest.json", "{ \"7200,7200\": {\"brick\": \"low.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
         RuntimeProcess.awaitCondition("the low tile", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=7200&y0=7200&x1=7200&y1=7200").contains("low.png"));

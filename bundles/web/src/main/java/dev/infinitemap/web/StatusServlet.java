@@ -21,8 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * {@code GET /infinitemap/api/status}: whether the runtime is ready, the map's revision and
- * tile count, how many compositors there are (as {@code /infinitemap/api/compositors} lists them),
- * and the bounds of its tiles ({@code null} while it is empty), for a page to fit the map.
+ * tile count, and how many compositors there are (as {@code /infinitemap/api/compositors} lists them).
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/infinitemap/api/status")
@@ -44,10 +43,8 @@ public class StatusServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Json.fresh(response);
-        String bounds = map.bounds().map(b -> "{\"x0\":" + b.x0() + ",\"y0\":" + b.y0() + ",\"x1\":" + b.x1() + ",\"y1\":" + b.y1() + "}").orElse("null");
         response.getWriter().write("{\"ready\":" + ready() + ",\"revision\":" + map.revision() + ",\"tiles\":" + map.tileCount()
-                + ",\"compositors\":" + registry.compositors().size() + ",\"uptimeMs\":" + ManagementFactory.getRuntimeMXBean().getUptime()
-                + ",\"bounds\":" + bounds + "}");
+                + ",\"compositors\":" + registry.compositors().size() + ",\"uptimeMs\":" + ManagementFactory.getRuntimeMXBean().getUptime() + "}");
     }
 
     // Ready once the framework has reached its beginning start level: FileInstall, the last to
