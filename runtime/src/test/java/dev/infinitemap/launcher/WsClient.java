@@ -97,7 +97,8 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             String message = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (message == null) {
                 throw new AssertionError("no matching message within " + timeout.toSeconds() + " s"
-                        + (closed.isDone() ? " (the connection was closed: " + closed.handle((code, error) -> code != null ? code + " " + closeReason : String.valueOf(error)).join() + ")" : ""));
+                        + (closed.isDone() ? " (the connection was closed: " + closed.handle((code, error) -> code != null ? code + " " + closeReason : String.valueOf(error)).join() + ")" : "")
+                        + ", " + received.size() + " messages received in all, " + partial.length() + " characters of one still coming");
             }
             if (matching.test(message)) {
                 return message;
