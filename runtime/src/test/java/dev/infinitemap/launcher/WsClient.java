@@ -97,13 +97,22 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
             String message = messages.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             if (message == null) {
                 throw new AssertionError("no matching message within " + timeout.toSeconds() + " s"
-                        + (closed.isDone() ? " (the connection was closed: " + closed.handle((code, error) -> code != null ? code + " " + closeReason : String.valueOf(error)).join() + ")" : "")
+                        + (closed.isDone() ? " (the connection was closed: " + closed.handle((code, error) -> code != null ? code + " " + closeReason : causes(error)).join() + ")" : "")
                         + ", " + received.size() + " messages received in all, " + partial.length() + " characters of one still coming");
             }
             if (matching.test(message)) {
                 return message;
             }
         }
+    }
+
+    // The JDK client reports a protocol violation as a bare ProtocolException; the frame it refused is named in a cause.
+    private static String causes(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(text.length() == 0 ? "" : " caused by ").append(t);
+        }
+        return text.toString();
     }
 
     @Override

@@ -44,8 +44,8 @@ public class LogWriter implements LogListener {
 
     private final LogReaderService reader;
     private final LoggerAdmin loggerAdmin;
+    private final WrittenOnce writtenOnce = new WrittenOnce();
     private volatile boolean stackTraces;
-    private long lastWritten = -1;
 
     @Activate
     public LogWriter(@Reference LogReaderService reader, @Reference LoggerAdmin loggerAdmin, Config config) {
@@ -57,6 +57,7 @@ public class LogWriter implements LogListener {
         List<LogEntry> history = new ArrayList<>(Collections.list(reader.getLog()));
         Collections.reverse(history);
         history.forEach(this::logged);
+        writtenOnce.historyOffered(history.stream().mapToLong(LogEntry::getSequence).max().orElse(-1));
     }
 
     @Modified
@@ -79,11 +80,7 @@ public class LogWriter implements LogListener {
 
     @Override
     public synchronized void logged(LogEntry entry) {
-        if (entry.getSequence() <= lastWritten) {
-            return;
-        }
-        lastWritten = entry.getSequence();
-        if (isFrameworkEventEcho(entry)) {
+        if (!writtenOnce.isNew(entry.getSequence()) || isFrameworkEventEcho(entry)) {
             return;
         }
         org.slf4j.Logger out = LoggerFactory.getLogger(source(entry.getBundle()));
