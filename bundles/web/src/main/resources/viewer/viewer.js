@@ -385,13 +385,16 @@
   el('zoom-in').addEventListener('click', () => zoomAt(2, ...centre()));
   el('zoom-out').addEventListener('click', () => zoomAt(0.5, ...centre()));
   el('home').addEventListener('click', () => { state.camera.x = 0; state.camera.y = 0; cameraMoved(); });
-  // Fit all: the map's bounds, as the runtime reports them, on the screen with a margin.
+  // Puts an inclusive rectangle of cells on the screen with a margin.
+  function fitTo(bounds) {
+    const w = bounds.x1 - bounds.x0 + 1, h = bounds.y1 - bounds.y0 + 1;
+    window.infinitemap.moveTo(bounds.x0 + w / 2, bounds.y0 + h / 2, 0.9 * Math.min(window.innerWidth / w, window.innerHeight / h));
+  }
+  // Fit all: the map's bounds, as the runtime reports them.
   el('fit').addEventListener('click', async () => {
     try {
       const bounds = (await fetch('api/bounds', { cache: 'no-store' }).then((r) => r.json())).bounds;
-      if (!bounds) return;
-      const w = bounds.x1 - bounds.x0 + 1, h = bounds.y1 - bounds.y0 + 1;
-      window.infinitemap.moveTo(bounds.x0 + w / 2, bounds.y0 + h / 2, 0.9 * Math.min(window.innerWidth / w, window.innerHeight / h));
+      if (bounds) fitTo(bounds);
     } catch (e) {
       // Offline: nothing to fit to.
     }
@@ -651,7 +654,7 @@
   let inspectTimer = null;
 
   // Asks the map about a cell once the pointer rests on it (null: hide the card). The map
-  // answers at every zoom, also where the page holds no cells.
+  // answers at every zoom, also where the page holds no cells, with the tiles the shown one covers.
   function inspect(x, y) {
     const key = x === null ? null : x + ',' + y;
     if (key === inspected) return;
@@ -660,27 +663,45 @@
     if (key === null) { el('inspector').hidden = true; return; }
     inspectTimer = setTimeout(async () => {
       try {
-        const response = await fetch('api/tiles?x0=' + x + '&y0=' + y + '&x1=' + x + '&y1=' + y, { cache: 'no-store' });
+        const response = await fetch('api/cell?x=' + x + '&y=' + y, { cache: 'no-store' });
         const answer = await response.json();
-        if (inspected === key) showInspector(x, y, answer.tiles[key] || null);
+        if (inspected === key) showInspector(x, y, answer.stack);
       } catch (e) {
         // Offline: the card keeps what it said.
       }
     }, 120);
   }
 
-  function showInspector(x, y, tile) {
+  // A brick's swatch: its image over its placeholder colour, which shows while the image loads
+  // and stays when it has none.
+  function swatchOf(name) {
+    const swatch = text('span', 'swatch', '');
+    swatch.style.backgroundColor = placeholder(name);
+    swatch.style.backgroundImage = 'url("bricks/' + encodeURIComponent(name) + '")';
+    return swatch;
+  }
+
+  function showInspector(x, y, stack) {
     const rows = [text('div', 'where', 'cell ' + x + ',' + y)];
+    const tile = stack[0];
     if (tile) {
       const name = text('div', 'brick', tile.brick);
-      const swatch = text('span', 'swatch', '');
-      swatch.style.background = placeholder(tile.brick);
-      const b = brick(tile.brick);
-      if (b.ready) swatch.style.backgroundImage = 'url("bricks/' + encodeURIComponent(tile.brick) + '")';
-      name.prepend(swatch);
+      name.prepend(swatchOf(tile.brick));
       rows.push(name, text('div', 'meta', tile.compositor + ' · layer ' + tile.layer));
       const when = tile.timestamp > 1e9 ? ' (' + new Date(tile.timestamp * 1000).toLocaleString('en') + ')' : '';
       rows.push(text('div', 'meta', 'timestamp ' + tile.timestamp + when));
+      if (stack.length > 1) {
+        const covered = text('div', 'covers', 'covers ' + (stack.length - 1) + (stack.length === 2 ? ' tile:' : ' tiles:'));
+        const list = document.createElement('ul');
+        for (const under of stack.slice(1, 6)) {
+          const item = text('li', '', under.brick + ' · ' + under.compositor + ' · layer ' + under.layer);
+          item.prepend(swatchOf(under.brick));
+          list.appendChild(item);
+        }
+        if (stack.length > 6) list.appendChild(text('li', 'meta', 'and ' + (stack.length - 6) + ' more'));
+        covered.appendChild(list);
+        rows.push(covered);
+      }
     } else {
       rows.push(text('div', 'meta', 'empty'));
     }
@@ -703,21 +724,56 @@
     return node;
   }
 
+  // The compositor list is the map's legend: per compositor its state, its most used bricks as
+  // swatches, and a button that fits its tiles on the screen (from api/layers).
   async function loadCompositors() {
     try {
-      const response = await fetch('api/compositors', { cache: 'no-store' });
-      const list = await response.json();
+      const [list, layers, unusable] = await Promise.all([
+        fetch('api/compositors', { cache: 'no-store' }).then((r) => r.json()),
+        fetch('api/layers', { cache: 'no-store' }).then((r) => r.json()),
+        fetch('api/unusable', { cache: 'no-store' }).then((r) => r.json())]);
+      const legend = new Map(layers.map((l) => [l.compositor, l]));
       list.sort((a, b) => b.layer - a.layer || a.name.localeCompare(b.name));
       const items = list.map((c) => {
         const li = document.createElement('li');
-        const name = text('div', 'name', c.name);
-        name.appendChild(text('span', 'state ' + c.state, c.state));
+        li.dataset.compositor = c.name;
+        const name = text('div', 'name', '');
+        const title = text('span', 'title', c.name);
+        const drawn = legend.get(c.name);
+        const swatches = text('span', 'swatches', '');
+        for (const b of drawn ? drawn.bricks : []) {
+          const swatch = swatchOf(b.brick);
+          swatch.title = b.brick + ': ' + b.tiles.toLocaleString('en') + ' tiles';
+          swatches.appendChild(swatch);
+        }
+        title.prepend(swatches);
+        name.appendChild(title);
+        const side = text('span', 'side', '');
+        if (drawn && drawn.bounds) {
+          const fit = text('button', 'fit-layer', 'Fit');
+          fit.type = 'button';
+          fit.title = 'Fit the tiles of ' + c.name + ' on the screen';
+          fit.addEventListener('click', () => fitTo(drawn.bounds));
+          side.appendChild(fit);
+        }
+        side.appendChild(text('span', 'state ' + c.state, c.state));
+        name.appendChild(side);
         li.appendChild(name);
         const source = c.kind === 'bundle' ? c.bundle.symbolicName + ' ' + c.bundle.version : c.file;
         li.appendChild(text('div', 'meta', c.tiles.toLocaleString('en') + ' tiles · layer ' + c.layer + ' · ' + source));
         if (c.lastError) li.appendChild(text('div', 'error', c.lastError));
         return li;
       });
+      // A file in deploy/ that is no bundle at all is listed too, with why, not only in the log.
+      for (const u of unusable) {
+        const li = document.createElement('li');
+        li.className = 'unusable';
+        li.dataset.file = u.file;
+        const name = text('div', 'name', '');
+        name.append(text('span', 'title', u.file), text('span', 'state failed', 'not installed'));
+        li.append(name, text('div', 'error', u.reason));
+        items.push(li);
+      }
       el('compositors').replaceChildren(...items);
       el('compositor-count').textContent = list.length;
     } catch (e) {

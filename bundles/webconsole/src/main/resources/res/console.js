@@ -27,8 +27,8 @@
     try {
       // One compositor's deltas: the latest 15 of it among the last 1,000 of the map.
       const only = el('im-delta-filter').value;
-      const [status, compositors, deltas, bounds] = await Promise.all([json('/infinitemap/api/status'), json('/infinitemap/api/compositors'),
-        json('/infinitemap/api/deltas?limit=' + (only ? 1000 : 15)), json('/infinitemap/api/bounds')]);
+      const [status, compositors, deltas, bounds, unusable] = await Promise.all([json('/infinitemap/api/status'), json('/infinitemap/api/compositors'),
+        json('/infinitemap/api/deltas?limit=' + (only ? 1000 : 15)), json('/infinitemap/api/bounds'), json('/infinitemap/api/unusable')]);
       revision = bounds.revision;
       drawMinimap(bounds.bounds);
       el('im-ready').textContent = status.ready ? 'ready' : 'starting';
@@ -50,6 +50,17 @@
           cell(c.kind === 'bundle' ? c.bundle.symbolicName + ' ' + c.bundle.version + ' (#' + c.bundle.id + ')' : c.file),
           cell(c.layer), cell(c.tiles.toLocaleString('en')), stateCell,
           cell(c.lastUpdate ? new Date(c.lastUpdate).toLocaleTimeString() : '–'), cell(c.lastError || '', 'im-error'));
+        return tr;
+      }), ...unusable.map((u) => {
+        // A file in deploy/ that is no bundle at all: listed with why, not only in the log.
+        const tr = document.createElement('tr');
+        const state = document.createElement('span');
+        state.className = 'im-state failed';
+        state.textContent = 'not installed';
+        const stateCell = document.createElement('td');
+        stateCell.appendChild(state);
+        tr.append(cell(u.file), cell('file'), cell(u.file), cell('–'), cell('–'), stateCell,
+          cell(new Date(u.since).toLocaleTimeString()), cell(u.reason, 'im-error'));
         return tr;
       }));
       filterChoices(compositors.map((c) => c.name));

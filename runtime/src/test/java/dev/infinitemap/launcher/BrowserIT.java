@@ -303,12 +303,15 @@ class BrowserIT {
         Files.delete(runtime.home.resolve("deploy/near-far.manifest.json"));
     }
 
-    /** Hovering a cell shows what the map has there: brick, compositor, layer, timestamp; an empty cell says so. */
+    /** Hovering a cell shows what the map has there: brick, compositor, layer, timestamp, the tiles it covers; an empty cell says so. */
     @Test
     void theInspectorShowsTheTileUnderThePointer() throws Exception {
+        runtime.deploy("inspect-under.manifest.json", "{ \"compositor\": \"beneath\", \"layer\": 7, \"tiles\": { \"600000,600000\": {\"brick\": \"grass.png\", \"timestamp\": 1} } }"
+                .getBytes(StandardCharsets.UTF_8));
         runtime.deploy("inspect.manifest.json", "{ \"compositor\": \"inspected\", \"layer\": 100, \"tiles\": { \"600000,600000\": {\"brick\": \"road.png\", \"timestamp\": 1732400000.25} } }"
                 .getBytes(StandardCharsets.UTF_8));
-        RuntimeProcess.awaitCondition("the manifest applied", TIMEOUT, () -> runtime.log().contains("deploy/inspect.manifest.json applied"));
+        RuntimeProcess.awaitCondition("the manifests applied", TIMEOUT, () -> runtime.log().contains("deploy/inspect.manifest.json applied")
+                && runtime.log().contains("deploy/inspect-under.manifest.json applied"));
         browser.get(viewer() + "#600000.5,600000.5,32"); // the cell's centre at the screen's centre
         await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
         WebElement inspector = browser.findElement(By.id("inspector"));
@@ -318,10 +321,45 @@ class BrowserIT {
         await("the card about the cell", () -> inspector.isDisplayed() && inspector.getText().contains("cell 600000,600000"));
         String card = inspector.getText();
         assertTrue(card.contains("road.png") && card.contains("inspected · layer 100") && card.contains("timestamp 1732400000.25"), card);
+        assertTrue(card.contains("covers 1 tile:") && card.contains("grass.png · beneath · layer 7"), "what it covers: " + card);
         screenshot("viewer-inspector");
         new Actions(browser).moveToLocation(cx + 64, cy).perform(); // two cells to the right: empty
         await("the card about the empty cell", () -> inspector.getText().contains("cell 600002,600000") && inspector.getText().contains("empty"));
         Files.delete(runtime.home.resolve("deploy/inspect.manifest.json"));
+        Files.delete(runtime.home.resolve("deploy/inspect-under.manifest.json"));
+    }
+
+    /** The compositor list is a legend: each compositor's most used bricks as swatches, and a button fitting its tiles on the screen. */
+    @Test
+    void eachCompositorInTheListShowsItsBricksAndFitsItsTilesOnTheScreen() throws Exception {
+        runtime.deploy("legend.manifest.json", ("{ \"compositor\": \"legend\", \"tiles\": { \"700000,700000\": {\"brick\": \"road.png\", \"timestamp\": 1},"
+                + " \"700001,700000\": {\"brick\": \"road.png\", \"timestamp\": 1}, \"700019,700009\": {\"brick\": \"grass.png\", \"timestamp\": 1} } }")
+                .getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the manifest applied", TIMEOUT, () -> runtime.log().contains("deploy/legend.manifest.json applied"));
+        browser.get(viewer() + "#0,0,16");
+        await("the page live", () -> "live".equals(js("return window.infinitemap.connection")));
+        // The list is drawn again on every refresh: ask the page, not an element that may be replaced.
+        String row = "document.querySelector(\"li[data-compositor='legend']\")";
+        await("the legend's row with its Fit button", () -> Boolean.TRUE.equals(js("const r = " + row + "; return !!(r && r.querySelector('.fit-layer'))")));
+        assertEquals(List.of("road.png: 2 tiles", "grass.png: 1 tiles"), js("return [..." + row + ".querySelectorAll('.swatches .swatch')].map(s => s.title)"),
+                "most used first");
+        screenshot("viewer-legend");
+        js(row + ".querySelector('.fit-layer').click()");
+        await("the camera on its tiles", () -> ((Number) js("return window.infinitemap.camera.x")).doubleValue() == 700010.0
+                && ((Number) js("return window.infinitemap.camera.y")).doubleValue() == 700005.0);
+        // 20 x 10 cells fill nine tenths of the screen's narrower fit.
+        double zoom = ((Number) js("return window.infinitemap.camera.zoom")).doubleValue();
+        double expected = ((Number) js("return 0.9 * Math.min(innerWidth / 20, innerHeight / 10)")).doubleValue();
+        assertEquals(expected, zoom, 1e-9);
+        Files.delete(runtime.home.resolve("deploy/legend.manifest.json"));
+
+        // A jar that is no bundle at all is in the list too, with why.
+        Path broken = runtime.deploy("viewer-broken.jar", "not a jar".getBytes(StandardCharsets.UTF_8));
+        String unusable = "document.querySelector(\"li.unusable[data-file='deploy/viewer-broken.jar']\")";
+        await("the broken jar listed", () -> String.valueOf(js("const r = " + unusable + "; return r ? r.textContent : ''")).contains("it is not a valid jar (zip) file"));
+        screenshot("viewer-unusable");
+        Files.delete(broken);
+        await("the broken jar no longer listed", () -> Boolean.TRUE.equals(js("return " + unusable + " === null")));
     }
 
     /** Fit puts every tile of the map on the screen, from the bounds the runtime reports. */

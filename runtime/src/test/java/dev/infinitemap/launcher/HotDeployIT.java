@@ -228,6 +228,15 @@ class HotDeployIT {
         assertTrue(status("compositors") >= 3, body); // welcome, clock and region; another test removes the spiral
     }
 
+    /** GET /infinitemap/api/unusable. */
+    private static String unusable() {
+        try {
+            return runtime.get("/infinitemap/api/unusable").body();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** A number from GET /infinitemap/api/status. */
     private static int status(String field) {
         try {
@@ -296,6 +305,27 @@ class HotDeployIT {
         runtime.deploy("plain.jar", TestJars.jar(Map.of("Created-By", "a test"), Map.of("a.txt", new byte[] { 'a' })));
         RuntimeProcess.awaitCondition("the line about plain.jar", TIMEOUT,
                 () -> runtime.log().contains("deploy/plain.jar was not installed: its manifest has no Bundle-SymbolicName header"));
+        assertRuntimeHealthy();
+    }
+
+    @Test
+    void anUnusableJarIsListedWithItsReasonUntilItIsFixed() throws Exception {
+        Path jar = runtime.deploy("fix-me.jar", "not a jar yet".getBytes(StandardCharsets.UTF_8));
+        Pattern listed = Pattern.compile("\\{\"file\":\"deploy/fix-me.jar\",\"reason\":\"it is not a valid jar \\(zip\\) file[^\"]*\",\"since\":\"[0-9T:.Z-]+\"}");
+        RuntimeProcess.awaitCondition("fix-me.jar listed as unusable", TIMEOUT, () -> listed.matcher(unusable()).find());
+        // Fixed: a real bundle in its place is installed, and the entry goes.
+        runtime.deploy("fix-me.jar", TestJars.jar(Map.of("Bundle-ManifestVersion", "2", "Bundle-SymbolicName", "test.fixed.jar", "Bundle-Version", "1.0.0"), Map.of()));
+        RuntimeProcess.awaitCondition("the fixed bundle active", TIMEOUT, () -> "Active".equals(bundleState("test.fixed.jar")));
+        RuntimeProcess.awaitCondition("fix-me.jar no longer listed", TIMEOUT, () -> !unusable().contains("fix-me.jar"));
+        // Another broken jar, then deleted: listed, then gone. (Not fix-me.jar again: a broken file
+        // where a bundle's jar was deleted a moment ago is taken for its replacement, and that
+        // bundle is kept running from its copy and reported on its own entry.)
+        Files.delete(jar);
+        RuntimeProcess.awaitCondition("the fixed bundle gone", TIMEOUT, () -> bundleState("test.fixed.jar") == null);
+        Path other = runtime.deploy("gone-soon.jar", "broken".getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("gone-soon.jar listed", TIMEOUT, () -> unusable().contains("{\"file\":\"deploy/gone-soon.jar\",\"reason\":\"it is not a valid jar (zip) file"));
+        Files.delete(other);
+        RuntimeProcess.awaitCondition("no longer listed once deleted", TIMEOUT, () -> !unusable().contains("gone-soon.jar"));
         assertRuntimeHealthy();
     }
 

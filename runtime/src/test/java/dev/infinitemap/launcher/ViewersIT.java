@@ -136,6 +136,34 @@ class ViewersIT {
     }
 
     @Test
+    void aCellsStackAndEachCompositorsLegendComeFromTheMap() throws Exception {
+        runtime.deploy("stack-low.manifest.json", ("{ \"7300,7300\": {\"brick\": \"low.png\", \"timestamp\": 1},"
+                + " \"7310,7290\": {\"brick\": \"low.png\", \"timestamp\": 1}, \"7299,7301\": {\"brick\": \"other.png\", \"timestamp\": 1} }")
+                .getBytes(StandardCharsets.UTF_8));
+        runtime.deploy("stack-high.manifest.json", "{ \"layer\": 3, \"tiles\": { \"7300,7300\": {\"brick\": \"high.png\", \"timestamp\": 2} } }"
+                .getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("both tiles in the cell", TIMEOUT, () -> body("/infinitemap/api/cell?x=7300&y=7300").matches(
+                "\\{\"revision\":\\d+,\"x\":7300,\"y\":7300,\"stack\":\\[\\{\"brick\":\"high.png\",\"timestamp\":2,\"compositor\":\"stack-high\",\"layer\":3},"
+                        + "\\{\"brick\":\"low.png\",\"timestamp\":1,\"compositor\":\"stack-low\",\"layer\":0}]}"));
+        assertTrue(body("/infinitemap/api/cell?x=7301&y=7300").matches("\\{\"revision\":\\d+,\"x\":7301,\"y\":7300,\"stack\":\\[]}"), "an empty cell");
+        String layers = body("/infinitemap/api/layers");
+        assertTrue(layers.contains("{\"compositor\":\"stack-low\",\"layer\":0,\"tiles\":3,\"bounds\":{\"x0\":7299,\"y0\":7290,\"x1\":7310,\"y1\":7301},"
+                + "\"bricks\":[{\"brick\":\"low.png\",\"tiles\":2},{\"brick\":\"other.png\",\"tiles\":1}]}"), "its covered tile counts too: " + layers);
+        assertTrue(layers.contains("{\"compositor\":\"stack-high\",\"layer\":3,\"tiles\":1,\"bounds\":{\"x0\":7300,\"y0\":7300,\"x1\":7300,\"y1\":7300},"
+                + "\"bricks\":[{\"brick\":\"high.png\",\"tiles\":1}]}"), layers);
+
+        Files.delete(runtime.home.resolve("deploy/stack-high.manifest.json"));
+        RuntimeProcess.awaitCondition("the low tile alone", TIMEOUT, () -> body("/infinitemap/api/cell?x=7300&y=7300").matches(
+                "\\{\"revision\":\\d+,\"x\":7300,\"y\":7300,\"stack\":\\[\\{\"brick\":\"low.png\",\"timestamp\":1,\"compositor\":\"stack-low\",\"layer\":0}]}"));
+        for (String query : List.of("x=1", "y=1", "x=a&y=1", "x=99999999999&y=0")) {
+            HttpResponse<String> refused = get("/infinitemap/api/cell?" + query, null);
+            assertEquals(400, refused.statusCode(), query);
+            assertTrue(refused.body().matches("\\{\"error\":\"[^\"]+\"}"), refused.body());
+        }
+        Files.delete(runtime.home.resolve("deploy/stack-low.manifest.json"));
+    }
+
+    @Test
     void deltasListsTheLatestChangesNewestFirstWithWhoseDeltaEachWas() throws Exception {
         runtime.deploy("low.manifest.json", "{ \"7200,7200\": {\"brick\": \"low.png\", \"timestamp\": 1} }".getBytes(StandardCharsets.UTF_8));
         RuntimeProcess.awaitCondition("the low tile", TIMEOUT, () -> body("/infinitemap/api/tiles?x0=7200&y0=7200&x1=7200&y1=7200").contains("low.png"));

@@ -14,10 +14,13 @@ import org.apache.felix.service.command.CommandSession;
 import org.junit.jupiter.api.Test;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.osgi.framework.BundleContext;
+import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.TileDelta;
+import dev.infinitemap.api.compositor.CompositorRegistry;
 import dev.infinitemap.api.event.MapEvents;
 import dev.infinitemap.api.map.InfiniteMap;
 
@@ -33,6 +36,12 @@ class MapCommandsTest {
     @InjectService
     EventAdmin eventAdmin;
 
+    @InjectService
+    CompositorRegistry registry;
+
+    @InjectBundleContext
+    BundleContext context;
+
     @Test
     void statusListAndTilesAnswerFromTheMapAndTheRegistry() throws Exception {
         Await.until(() -> map.tile(-30, 12).isPresent()); // the region sample has drawn
@@ -42,6 +51,18 @@ class MapCommandsTest {
         assertThat(run("map:tiles -30 12 -29 12")).startsWith("2 tiles at revision").contains("-30,12").contains("region (layer 0)");
         assertThat(run("map:tiles 5 5 1 1")).contains("The rectangle is empty");
         assertThat(run("map:reload no-such-compositor")).contains("No compositor is named no-such-compositor");
+    }
+
+    @Test
+    void listNamesTheFilesOfDeployThatCannotBeUsedUntilTheyGo() throws Exception {
+        DeployFolder deploy = DeployFolder.of(context);
+        deploy.write("shell-broken.jar", "not a zip");
+        // The file is judged once it has been still for 2 s.
+        Await.until(() -> registry.unusableFiles().stream().anyMatch(u -> u.file().equals("deploy/shell-broken.jar")));
+        assertThat(run("map:list")).containsPattern("-\\s+file\\s+deploy/shell-broken.jar\\s+-\\s+-\\s+unusable\\s+it is not a valid jar \\(zip\\) file");
+        deploy.delete("shell-broken.jar");
+        Await.until(() -> registry.unusableFiles().stream().noneMatch(u -> u.file().equals("deploy/shell-broken.jar")));
+        assertThat(run("map:list")).doesNotContain("shell-broken.jar");
     }
 
     @Test

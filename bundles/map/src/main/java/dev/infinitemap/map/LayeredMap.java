@@ -2,12 +2,17 @@ package dev.infinitemap.map;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.TileDelta;
+import dev.infinitemap.api.map.InfiniteMap.BrickCount;
+import dev.infinitemap.api.map.InfiniteMap.Bounds;
+import dev.infinitemap.api.map.InfiniteMap.LayerSummary;
 import dev.infinitemap.api.map.MapChange;
 import dev.infinitemap.api.map.PlacedTile;
 
@@ -199,6 +204,42 @@ final class LayeredMap {
     /** @return {x0, y0, x1, y1} around every tile, or null when the map is empty */
     int[] bounds() {
         return index.bounds();
+    }
+
+    /** Every layer's tile in a cell, the shown one first; see {@link dev.infinitemap.api.map.InfiniteMap#stack}. */
+    List<PlacedTile> stack(long cell) {
+        List<PlacedTile> stack = new ArrayList<>();
+        for (Layer layer : layers.values()) {
+            Tile tile = layer.cells.get(cell);
+            if (tile != null) {
+                stack.add(layer.place(tile));
+            }
+        }
+        stack.sort((a, b) -> a == b ? 0 : a.covers(b) ? -1 : 1);
+        return stack;
+    }
+
+    /** Each layer's tiles summed up; the cost follows every layer's tiles. */
+    List<LayerSummary> layers(int bricks) {
+        List<LayerSummary> summaries = new ArrayList<>(layers.size());
+        for (Layer layer : layers.values()) {
+            int[] box = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE };
+            Map<String, int[]> counts = new HashMap<>();
+            layer.cells.forEach(tile -> {
+                box[0] = Math.min(box[0], tile.x());
+                box[1] = Math.min(box[1], tile.y());
+                box[2] = Math.max(box[2], tile.x());
+                box[3] = Math.max(box[3], tile.y());
+                counts.computeIfAbsent(tile.brick(), b -> new int[1])[0]++;
+            });
+            List<BrickCount> used = counts.entrySet().stream()
+                    .sorted(Comparator.<Map.Entry<String, int[]>>comparingInt(e -> -e.getValue()[0]).thenComparing(Map.Entry::getKey))
+                    .limit(bricks).map(e -> new BrickCount(e.getKey(), e.getValue()[0])).toList();
+            Optional<Bounds> bounds = layer.cells.size() == 0 ? Optional.empty() : Optional.of(new Bounds(box[0], box[1], box[2], box[3]));
+            summaries.add(new LayerSummary(layer.compositor, layer.layer, layer.cells.size(), bounds, used));
+        }
+        summaries.sort(Comparator.comparing(LayerSummary::compositor));
+        return summaries;
     }
 
     /** One tile per square of {@code 2^shift} cells a side overlapping the rectangle, see {@link ChunkIndex#firstPerSquare}. */

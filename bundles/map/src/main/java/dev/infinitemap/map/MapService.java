@@ -186,6 +186,19 @@ public class MapService implements InfiniteMap, EventHandler {
     }
 
     @Override
+    public List<PlacedTile> stack(int x, int y) {
+        return read(() -> map.stack(CellKey.pack(x, y)));
+    }
+
+    @Override
+    public List<LayerSummary> layers(int bricks) {
+        if (bricks < 0) {
+            throw new IllegalArgumentException("bricks must be at least 0, not " + bricks);
+        }
+        return read(() -> map.layers(bricks));
+    }
+
+    @Override
     public Snapshot snapshot() {
         return read(() -> {
             List<PlacedTile> all = new ArrayList<>(map.tileCount());

@@ -192,6 +192,41 @@ class LayeredMapTest {
         assertNull(map.bounds());
     }
 
+    @Test
+    void aCellsStackListsEveryCompositorsTileShownFirstThenInTheOrderTheyWouldShow() {
+        map.apply(delta("low", 0, 1, List.of(tile(1, 1, "low.png", 9))));
+        map.apply(delta("high", 2, 1, List.of(tile(1, 1, "high.png", 1))));
+        map.apply(delta("mid-old", 1, 1, List.of(tile(1, 1, "old.png", 1))));
+        map.apply(delta("mid-new", 1, 1, List.of(tile(1, 1, "new.png", 2))));
+        assertEquals(List.of("high", "mid-new", "mid-old", "low"), map.stack(CellKey.pack(1, 1)).stream().map(PlacedTile::compositor).toList());
+        assertEquals(map.tile(CellKey.pack(1, 1)), map.stack(CellKey.pack(1, 1)).get(0), "the first is the tile shown");
+        assertEquals(List.of(), map.stack(CellKey.pack(2, 1)));
+
+        map.apply(new TileDelta("high", 2, 2, List.of(), new long[] { CellKey.pack(1, 1) }));
+        assertEquals(List.of("mid-new", "mid-old", "low"), map.stack(CellKey.pack(1, 1)).stream().map(PlacedTile::compositor).toList());
+        assertEquals(map.tile(CellKey.pack(1, 1)), map.stack(CellKey.pack(1, 1)).get(0));
+    }
+
+    @Test
+    void eachLayersSummaryCountsItsShownAndCoveredTilesAndItsMostUsedBricks() {
+        map.apply(delta("b", 1, 1, List.of(tile(0, 0, "x.png", 1), tile(5, -3, "y.png", 1), tile(-2, 8, "y.png", 1), tile(1, 1, "z.png", 1))));
+        map.apply(delta("a", 9, 1, List.of(tile(0, 0, "top.png", 1))));
+        List<dev.infinitemap.api.map.InfiniteMap.LayerSummary> layers = map.layers(2);
+        assertEquals(List.of("a", "b"), layers.stream().map(l -> l.compositor()).toList(), "sorted by name");
+        var b = layers.get(1);
+        assertEquals(1, b.layer());
+        assertEquals(4, b.tiles(), "its covered tile at 0,0 counts too");
+        assertEquals(java.util.Optional.of(new dev.infinitemap.api.map.InfiniteMap.Bounds(-2, -3, 5, 8)), b.bounds());
+        assertEquals(List.of(new dev.infinitemap.api.map.InfiniteMap.BrickCount("y.png", 2), new dev.infinitemap.api.map.InfiniteMap.BrickCount("x.png", 1)),
+                b.bricks(), "most used first, ties by name, at most 2");
+
+        map.apply(new TileDelta("a", 9, 2, List.of(), new long[] { CellKey.pack(0, 0) }));
+        var emptied = map.layers(2).get(0);
+        assertEquals(0, emptied.tiles());
+        assertEquals(java.util.Optional.empty(), emptied.bounds());
+        assertEquals(List.of(), emptied.bricks());
+    }
+
     private static long chunkOrder(long cell) {
         int x = CellKey.x(cell) + 64;
         int y = CellKey.y(cell) + 64;

@@ -47,7 +47,7 @@ public class MapCommands {
         return "revision " + map.revision() + ", " + map.tileCount() + " tiles, " + registry.compositors().size() + " compositors";
     }
 
-    @Descriptor("lists the compositors: name, kind, source, layer, tiles, state and last error")
+    @Descriptor("lists the compositors: name, kind, source, layer, tiles, state and last error; then the files in deploy/ that cannot be used")
     public String list() {
         StringJoiner out = new StringJoiner("\n");
         out.add(String.format(Locale.ROOT, "%-20s %-8s %-45s %6s %8s  %-10s %s", "NAME", "KIND", "SOURCE", "LAYER", "TILES", "STATE", "LAST ERROR"));
@@ -57,6 +57,9 @@ public class MapCommands {
             out.add(String.format(Locale.ROOT, "%-20s %-8s %-45s %6d %8d  %-10s %s", info.name(), info.kind().name().toLowerCase(Locale.ROOT),
                     source, info.layer(), info.tiles(), info.state().name().toLowerCase(Locale.ROOT), info.lastError().orElse("")));
         }
+        // Files that are no bundle at all have no compositor, but a user looking for a jar's tiles wants them here.
+        registry.unusableFiles().forEach(u -> out.add(String.format(Locale.ROOT, "%-20s %-8s %-45s %6s %8s  %-10s %s", "-", "file", u.file(), "-", "-",
+                "unusable", u.reason())));
         return out.toString();
     }
 

@@ -35,7 +35,7 @@ public class BoundsServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Json.fresh(response);
         long revision = map.revision(); // read first: the bounds are at least as new
-        String bounds = map.bounds().map(b -> "{\"x0\":" + b.x0() + ",\"y0\":" + b.y0() + ",\"x1\":" + b.x1() + ",\"y1\":" + b.y1() + "}").orElse("null");
+        String bounds = map.bounds().map(LayersServlet::bounds).orElse("null");
         response.getWriter().write("{\"revision\":" + revision + ",\"bounds\":" + bounds + "}");
     }
 }

@@ -40,10 +40,10 @@ public class TilesServlet extends HttpServlet {
         int x1;
         int y1;
         try {
-            x0 = bound(request, "x0");
-            y0 = bound(request, "y0");
-            x1 = bound(request, "x1");
-            y1 = bound(request, "y1");
+            x0 = integer(request, "x0");
+            y0 = integer(request, "y0");
+            x1 = integer(request, "x1");
+            y1 = integer(request, "y1");
             if (x0 > x1 || y0 > y1) {
                 throw new IllegalArgumentException("the rectangle is empty: x0 must be <= x1 and y0 <= y1");
             }
@@ -63,7 +63,8 @@ public class TilesServlet extends HttpServlet {
         response.getWriter().append(out);
     }
 
-    private static int bound(HttpServletRequest request, String name) {
+    /** A required 32-bit integer query parameter; the message of the exception says what is wrong with it. */
+    static int integer(HttpServletRequest request, String name) {
         String value = request.getParameter(name);
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("missing parameter " + name);

@@ -13,4 +13,11 @@ public interface CompositorRegistry {
 
     /** @return the compositors, sorted by name */
     List<CompositorInfo> compositors();
+
+    /**
+     * @return the files in {@code deploy/} that cannot be used at all, sorted by file; a jar that
+     *         replaced a running compositor's is not here but on that compositor's entry
+     * @since 1.2
+     */
+    List<UnusableFile> unusableFiles();
 }

@@ -5,7 +5,7 @@
  * and is annotated with {@link dev.infinitemap.api.compositor.CompositorComponent}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.infinitemap.api.compositor;
 
 import org.osgi.annotation.bundle.Export;

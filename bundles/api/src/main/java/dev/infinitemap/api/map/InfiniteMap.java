@@ -79,6 +79,56 @@ public interface InfiniteMap {
     }
 
     /**
+     * Every compositor's tile in one cell, the shown one first, then those it covers in the
+     * order they would show if the ones above them went.
+     *
+     * @param x the column
+     * @param y the row
+     * @return the tiles, empty when the cell has none; the cost follows the number of compositors
+     * @since 1.4
+     */
+    List<PlacedTile> stack(int x, int y);
+
+    /**
+     * What each compositor has on the map, shown or covered, for a legend: its layer, tile count,
+     * bounds and most used bricks. The cost follows the map's tiles, so call it when asked, not
+     * on every change.
+     *
+     * @param bricks how many of each compositor's most used bricks to name, at least 0
+     * @return one entry per compositor that ever drew, sorted by name (one that removed all its
+     *         tiles has 0 tiles and no bounds)
+     * @since 1.4
+     */
+    List<LayerSummary> layers(int bricks);
+
+    /**
+     * One compositor's tiles on the map.
+     *
+     * @param compositor the compositor name
+     * @param layer its layer
+     * @param tiles how many tiles it has, shown or covered
+     * @param bounds the smallest rectangle that holds them, empty when it has none
+     * @param bricks its most used bricks, most used first (ties by name)
+     * @since 1.4
+     */
+    record LayerSummary(String compositor, int layer, int tiles, Optional<Bounds> bounds, List<BrickCount> bricks) {
+        /** Creates a summary. */
+        public LayerSummary {
+            bricks = List.copyOf(bricks);
+        }
+    }
+
+    /**
+     * How many tiles of a compositor show one brick.
+     *
+     * @param brick the brick name
+     * @param tiles its tiles with that brick
+     * @since 1.4
+     */
+    record BrickCount(String brick, int tiles) {
+    }
+
+    /**
      * Every change after a revision, oldest first, if the change log still holds them all.
      *
      * @param revision the last revision the caller has

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.api.compositor.CompositorComponent;
 import dev.infinitemap.api.compositor.CompositorInfo;
+import dev.infinitemap.api.compositor.UnusableFile;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 import dev.infinitemap.daemon.registry.CompositorStates;
 
@@ -265,6 +267,7 @@ public class UnusableJarReporter implements ArtifactInstaller, SynchronousBundle
 
     @Override
     public void uninstall(File file) {
+        states.removeUnusable(key(file.toPath()));
         if (file.exists()) {
             // The file was replaced by a real bundle. FileInstall drops an artifact whose
             // installer lets go of it without offering it to the next one, and would not look
@@ -298,5 +301,6 @@ public class UnusableJarReporter implements ArtifactInstaller, SynchronousBundle
             return;
         }
         log.error("deploy/{} was not installed: {}.", file.getName(), problem.get());
+        states.putUnusable(new UnusableFile(key(jar), problem.get(), Instant.now()));
     }
 }

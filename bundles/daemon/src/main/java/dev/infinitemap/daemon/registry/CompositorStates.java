@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,6 +25,7 @@ import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.api.compositor.CompositorRegistry;
+import dev.infinitemap.api.compositor.UnusableFile;
 import dev.infinitemap.daemon.delta.DaemonThreads;
 
 /**
@@ -44,6 +46,7 @@ public class CompositorStates implements CompositorRegistry, FrameworkListener {
     private final Map<String, CompositorInfo> states = new ConcurrentHashMap<>();
     // What a running bundle's entries must say besides their own state: its jar was not installed, say.
     private final Map<Long, String> bundleNotes = new ConcurrentHashMap<>();
+    private final Map<String, UnusableFile> unusable = new ConcurrentSkipListMap<>();
     private final Logger log;
     private final BundleContext context;
     // Guarded by itself; taken before any layer's own lock, never after.
@@ -84,6 +87,21 @@ public class CompositorStates implements CompositorRegistry, FrameworkListener {
     @Override
     public List<CompositorInfo> compositors() {
         return states.values().stream().map(this::noted).sorted(Comparator.comparing(CompositorInfo::name)).toList();
+    }
+
+    @Override
+    public List<UnusableFile> unusableFiles() {
+        return List.copyOf(unusable.values());
+    }
+
+    /** Lists a file of deploy/ that cannot be used; one listed already keeps when it was found. */
+    public void putUnusable(UnusableFile file) {
+        unusable.merge(file.file(), file, (listed, now) -> new UnusableFile(now.file(), now.reason(), listed.since()));
+    }
+
+    /** The file was fixed or deleted. */
+    public void removeUnusable(String file) {
+        unusable.remove(file);
     }
 
     private CompositorInfo noted(CompositorInfo info) {
