@@ -454,8 +454,21 @@ class BrowserIT {
         return ((JavascriptExecutor) browser).executeScript(script);
     }
 
+    // A script error (the page's window.infinitemap not defined yet) is a condition not met yet;
+    // if it lasts, the message says what page the browser has.
     private void await(String what, java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, TIMEOUT).withMessage(what).until(driver -> condition.getAsBoolean());
+        new WebDriverWait(browser, TIMEOUT).ignoring(org.openqa.selenium.JavascriptException.class)
+                .withMessage(() -> what + " (the browser has " + browser.getCurrentUrl() + ": " + pageText() + ")")
+                .until(driver -> condition.getAsBoolean());
+    }
+
+    private String pageText() {
+        try {
+            String text = String.valueOf(js("return document.title + ' | ' + (document.body ? document.body.innerText : '')"));
+            return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+        } catch (RuntimeException e) {
+            return "unreadable: " + e.getMessage();
+        }
     }
 
     private void screenshot(String name) throws Exception {
