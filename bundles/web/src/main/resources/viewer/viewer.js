@@ -134,7 +134,7 @@
   }
 
   // Marks the kept tiles a change touches (null: all) as stale: they are asked for again when next drawn.
-  function slippyChanged(keys) {
+  function staleTilesOfCells(keys) {
     if (slippy.size === 0) return;
     if (keys === null || keys.length > 4096) {
       for (const entry of slippy.values()) entry.stale = true;
@@ -154,7 +154,7 @@
   }
 
   // Marks the kept tiles that overlap a box of cells as stale.
-  function slippyBoxChanged(box) {
+  function staleTilesInBox(box) {
     for (const [key, entry] of slippy) {
       const [z, tx, ty] = key.split('/').map(Number);
       const cells = 2 ** (32 - z);
@@ -577,7 +577,7 @@
         incoming = null;
         awaiting = !same(held, subscribed); // an older viewport, overtaken by one asked for since
         state.revision = message.revision;
-        if (outsideUnknown) { slippyChanged(null); outsideUnknown = false; }
+        if (outsideUnknown) { staleTilesOfCells(null); outsideUnknown = false; }
         compositorsChanged();
         dirty = true;
         break;
@@ -596,7 +596,7 @@
         state.revision = message.revision;
         const changed = message.removed.length ? keys.concat(message.removed) : keys;
         if (changed.length === 0) break; // an empty delta (a compositor that ticked without a change): nothing to draw
-        slippyChanged(changed);
+        staleTilesOfCells(changed);
         for (const key of changed.slice(0, 2000)) {
           const comma = key.indexOf(',');
           const x = +key.slice(0, comma), y = +key.slice(comma + 1);
@@ -608,7 +608,7 @@
       }
       case 'area_changed': // a change reaching outside the viewport: its box
         state.revision = message.revision;
-        slippyBoxChanged(message);
+        staleTilesInBox(message);
         flash(message.x0, message.y0, message.x1, message.y1, now);
         if (!dirty) dirty = boxInView(message);
         compositorsChanged();

@@ -30,6 +30,9 @@ final class LayeredMap {
         int layer;
         final LongObjectMap<Tile> cells = new LongObjectMap<>();
         long lastSequence;
+        // Its summary for the legend, until its next delta: a legend of a million tiles then
+        // costs only the layers that changed (a ticking clock's few), not all of them.
+        LayerSummary summary;
 
         Layer(String compositor, int layer) {
             this.compositor = compositor;
@@ -99,6 +102,7 @@ final class LayeredMap {
             own.cells.forEachEntry(touched::put);
         }
         own.lastSequence = delta.sequence();
+        own.summary = null;
 
         for (long cell : delta.removedCells()) {
             if (own.cells.remove(cell) != null) {
@@ -219,27 +223,46 @@ final class LayeredMap {
         return stack;
     }
 
-    /** Each layer's tiles summed up; the cost follows every layer's tiles. */
+    /** Summaries kept per layer name at most this many bricks; a legend asking for more is counted afresh. */
+    static final int KEPT_BRICKS = 16;
+
+    /**
+     * Each layer's tiles summed up. A layer's summary is kept until its next delta, so the cost
+     * follows the tiles of the layers changed since the last call. Callers may hold only a read
+     * lock: two of them may both count a layer, and either result is kept.
+     */
     List<LayerSummary> layers(int bricks) {
         List<LayerSummary> summaries = new ArrayList<>(layers.size());
         for (Layer layer : layers.values()) {
-            int[] box = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE };
-            Map<String, int[]> counts = new HashMap<>();
-            layer.cells.forEach(tile -> {
-                box[0] = Math.min(box[0], tile.x());
-                box[1] = Math.min(box[1], tile.y());
-                box[2] = Math.max(box[2], tile.x());
-                box[3] = Math.max(box[3], tile.y());
-                counts.computeIfAbsent(tile.brick(), b -> new int[1])[0]++;
-            });
-            List<BrickCount> used = counts.entrySet().stream()
-                    .sorted(Comparator.<Map.Entry<String, int[]>>comparingInt(e -> -e.getValue()[0]).thenComparing(Map.Entry::getKey))
-                    .limit(bricks).map(e -> new BrickCount(e.getKey(), e.getValue()[0])).toList();
-            Optional<Bounds> bounds = layer.cells.size() == 0 ? Optional.empty() : Optional.of(new Bounds(box[0], box[1], box[2], box[3]));
-            summaries.add(new LayerSummary(layer.compositor, layer.layer, layer.cells.size(), bounds, used));
+            LayerSummary summary = layer.summary;
+            if (summary == null || bricks > KEPT_BRICKS) {
+                summary = summarise(layer, Math.max(bricks, KEPT_BRICKS));
+                if (bricks <= KEPT_BRICKS) {
+                    layer.summary = summary;
+                }
+            }
+            summaries.add(summary.bricks().size() <= bricks ? summary
+                    : new LayerSummary(summary.compositor(), summary.layer(), summary.tiles(), summary.bounds(), summary.bricks().subList(0, bricks)));
         }
         summaries.sort(Comparator.comparing(LayerSummary::compositor));
         return summaries;
+    }
+
+    private static LayerSummary summarise(Layer layer, int bricks) {
+        int[] box = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE };
+        Map<String, int[]> counts = new HashMap<>();
+        layer.cells.forEach(tile -> {
+            box[0] = Math.min(box[0], tile.x());
+            box[1] = Math.min(box[1], tile.y());
+            box[2] = Math.max(box[2], tile.x());
+            box[3] = Math.max(box[3], tile.y());
+            counts.computeIfAbsent(tile.brick(), b -> new int[1])[0]++;
+        });
+        List<BrickCount> used = counts.entrySet().stream()
+                .sorted(Comparator.<Map.Entry<String, int[]>>comparingInt(e -> -e.getValue()[0]).thenComparing(Map.Entry::getKey))
+                .limit(bricks).map(e -> new BrickCount(e.getKey(), e.getValue()[0])).toList();
+        Optional<Bounds> bounds = layer.cells.size() == 0 ? Optional.empty() : Optional.of(new Bounds(box[0], box[1], box[2], box[3]));
+        return new LayerSummary(layer.compositor, layer.layer, layer.cells.size(), bounds, used);
     }
 
     /** One tile per square of {@code 2^shift} cells a side overlapping the rectangle, see {@link ChunkIndex#firstPerSquare}. */

@@ -2,6 +2,7 @@ package dev.infinitemap.map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -225,6 +226,27 @@ class LayeredMapTest {
         assertEquals(0, emptied.tiles());
         assertEquals(java.util.Optional.empty(), emptied.bounds());
         assertEquals(List.of(), emptied.bricks());
+    }
+
+    @Test
+    void aLayersSummaryIsCountedAgainOnlyAfterItsOwnDelta() {
+        map.apply(delta("big", 0, 1, List.of(tile(0, 0, "a.png", 1), tile(1, 0, "a.png", 1), tile(2, 0, "b.png", 1))));
+        map.apply(delta("tick", 1, 1, List.of(tile(0, 5, "t.png", 1))));
+        var first = map.layers(2);
+        map.apply(delta("tick", 1, 2, List.of(tile(0, 5, "u.png", 2))));
+        var second = map.layers(2);
+        assertSame(first.get(0), second.get(0), "big had no delta: its summary is the one kept");
+        assertEquals(List.of(new dev.infinitemap.api.map.InfiniteMap.BrickCount("u.png", 1)), second.get(1).bricks(), "tick's is counted again");
+        assertEquals(List.of(new dev.infinitemap.api.map.InfiniteMap.BrickCount("a.png", 2)), map.layers(1).get(0).bricks(), "fewer bricks from the kept one");
+
+        List<Tile> many = new java.util.ArrayList<>();
+        for (int i = 0; i < LayeredMap.KEPT_BRICKS + 4; i++) {
+            many.add(tile(i, 9, "brick-" + (100 + i) + ".png", 1));
+        }
+        map.apply(delta("varied", 0, 1, many));
+        var varied = map.layers(LayeredMap.KEPT_BRICKS + 4).stream().filter(l -> l.compositor().equals("varied")).findFirst().orElseThrow();
+        assertEquals(LayeredMap.KEPT_BRICKS + 4, varied.bricks().size(), "more bricks than are kept are counted afresh");
+        assertEquals("brick-100.png", varied.bricks().get(0).brick(), "ties by name");
     }
 
     private static long chunkOrder(long cell) {
