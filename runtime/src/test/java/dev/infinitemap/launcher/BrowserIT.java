@@ -212,6 +212,8 @@ class BrowserIT {
 
     @Test
     void theConsoleTabRendersStatusAndCompositorsBehindTheLogin() throws Exception {
+        // Judged once it has been still for 2 s: it is listed by the time the checks below reach it.
+        Path broken = runtime.deploy("console-broken.jar", "not a jar".getBytes(StandardCharsets.UTF_8));
         browser.get("http://127.0.0.1:" + runtime.port + "/system/console/infinitemap");
         assertNotEquals("InfiniteMap", browser.getTitle(), "no page without the password");
 
@@ -221,6 +223,9 @@ class BrowserIT {
         await("the latest deltas", () -> !browser.findElement(By.id("im-delta-rows")).getText().isBlank());
         await("the live feed", () -> "live".equals(browser.findElement(By.id("im-feed")).getText()));
         assertTrue(browser.findElement(By.id("im-compositor-rows")).getText().contains("dev.infinitemap.compositor.clock"));
+        await("the broken jar among the compositors, with why", () -> String.valueOf(js("return [...document.querySelectorAll('#im-compositor-rows tr')]"
+                + ".map((row) => row.textContent).find((t) => t.includes('deploy/console-broken.jar')) || ''")).matches(".*not installed.*it is not a valid jar \\(zip\\) file.*"));
+        Files.delete(broken);
         // The samples' tiles are on the minimap: pixels other than the background.
         await("the minimap drawn", () -> ((Number) js("const c = document.getElementById('im-minimap');"
                 + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
