@@ -18,8 +18,9 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * {@code GET /infinitemap/api/layers}: the viewer's legend. Per compositor on the map, sorted by
  * name: {@code {"compositor","layer","tiles","bounds":{"x0","y0","x1","y1"} or null,
- * "bricks":[{"brick","tiles"}, ...]}}, its {@value #BRICKS} most used bricks first. Its cost
- * follows the map's tiles: the viewer asks when the compositor list changes, not per delta.
+ * "bricks":[{"brick","tiles"}, ...]}}, its {@value #BRICKS} most used bricks first. Each
+ * compositor's summary is kept by the map until its next delta, so a call costs the tiles of the
+ * compositors that changed since the last one.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/infinitemap/api/layers")
@@ -30,11 +31,6 @@ public class LayersServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient InfiniteMap map;
-    // Every viewer asks when the compositor list changes: one answer per revision serves them all.
-    private transient volatile Answer last = new Answer(-1, null);
-
-    private record Answer(long revision, String body) {
-    }
 
     @Activate
     public LayersServlet(@Reference InfiniteMap map) {
@@ -44,16 +40,6 @@ public class LayersServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Json.fresh(response);
-        long revision = map.revision(); // read first: the layers are at least as new
-        Answer answer = last;
-        if (answer.revision() != revision) {
-            answer = new Answer(revision, render());
-            last = answer;
-        }
-        response.getWriter().write(answer.body());
-    }
-
-    private String render() {
         StringJoiner array = new StringJoiner(",\n", "[", "]");
         for (LayerSummary layer : map.layers(BRICKS)) {
             StringJoiner bricks = new StringJoiner(",", "[", "]");
@@ -61,7 +47,7 @@ public class LayersServlet extends HttpServlet {
             array.add("{\"compositor\":" + Json.quote(layer.compositor()) + ",\"layer\":" + layer.layer() + ",\"tiles\":" + layer.tiles()
                     + ",\"bounds\":" + layer.bounds().map(LayersServlet::bounds).orElse("null") + ",\"bricks\":" + bricks + "}");
         }
-        return array.toString();
+        response.getWriter().write(array.toString());
     }
 
     static String bounds(InfiniteMap.Bounds b) {

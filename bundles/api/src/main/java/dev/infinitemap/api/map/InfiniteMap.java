@@ -91,8 +91,9 @@ public interface InfiniteMap {
 
     /**
      * What each compositor has on the map, shown or covered, for a legend: its layer, tile count,
-     * bounds and most used bricks. The cost follows the map's tiles, so call it when asked, not
-     * on every change.
+     * bounds and most used bricks. Each compositor's summary is kept until its next delta, so a
+     * call costs the tiles of the compositors that changed since the last one (at most all the
+     * map's tiles): call it when asked, not on every change.
      *
      * @param bricks how many of each compositor's most used bricks to name, at least 0
      * @return one entry per compositor that ever drew, sorted by name (one that removed all its
