@@ -126,6 +126,33 @@ class SlippyTilesIT {
     }
 
     @Test
+    void aTileWithoutACompositorShowsWhatItCoversAndChangesWhenThatChanges() throws Exception {
+        int x = X + 1600;
+        runtime.deploy("slippy-under.manifest.json", manifest(x, "grass.png"));
+        runtime.deploy("slippy-over.manifest.json", layered(1, manifest(x, "road.png")));
+        long tx = tile(24, x);
+        long ty = tile(24, Y);
+        int px = x & 255;
+        int py = Y & 255;
+        int grass = meanOf(Path.of("target/infinitemap/bricks/grass.png"));
+        int road = meanOf(Path.of("target/infinitemap/bricks/road.png"));
+        Tile whole = awaitDrawn(24, tx, ty, "", p -> close(road, p.getRGB(px, py)));
+        Tile without = awaitDrawn(24, tx, ty, "?hide=slippy-over", p -> close(grass, p.getRGB(px, py)));
+        assertEquals(Set.of(0), colours(fetch(24, tx, ty, "?hide=slippy-over,slippy-under", null).image, px, py, 1), "nothing left to show");
+
+        // The covered tile changes: the whole map's tile stays, the one without the cover follows.
+        runtime.deploy("slippy-under.manifest.json", manifest(x, "no-image-here.png"));
+        Tile changed = awaitChanged(24, tx, ty, "?hide=slippy-over", without.etag);
+        assertTrue(opaque(changed.image.getRGB(px, py)) && !close(grass, changed.image.getRGB(px, py)), "the placeholder colour, not grass");
+        assertEquals(304, fetch(24, tx, ty, "", whole.etag).status, "the whole map did not change there");
+        assertEquals(400, runtime.get("/infinitemap/tiles/24/" + tx + "/" + ty + ".png?hide="
+                + java.util.stream.IntStream.range(0, 300).mapToObj(i -> "c" + i).collect(java.util.stream.Collectors.joining(","))).statusCode(),
+                "too many names");
+        Files.delete(runtime.home.resolve("deploy/slippy-over.manifest.json"));
+        Files.delete(runtime.home.resolve("deploy/slippy-under.manifest.json"));
+    }
+
+    @Test
     void namesOutsideTheGridAreNotFound() throws Exception {
         for (String path : new String[] { "30/0/0.png", "1/2/0.png", "1/0/2.png", "0/0/0.jpg", "0/0.png", "a/0/0.png",
                 "0/0/0.png/x", "99999999999/0/0.png" }) {
@@ -143,7 +170,12 @@ class SlippyTilesIT {
     }
 
     static Tile fetch(int z, long x, long y, String ifNoneMatch) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port + "/infinitemap/tiles/" + z + "/" + x + "/" + y + ".png"));
+        return fetch(z, x, y, "", ifNoneMatch);
+    }
+
+    /** @param query "" or {@code ?hide=...} */
+    static Tile fetch(int z, long x, long y, String query, String ifNoneMatch) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port + "/infinitemap/tiles/" + z + "/" + x + "/" + y + ".png" + query));
         if (ifNoneMatch != null) {
             request.header("If-None-Match", ifNoneMatch);
         }
@@ -161,9 +193,13 @@ class SlippyTilesIT {
 
     /** Asks for a tile until its image passes a check: the manifest is applied shortly after it is written. */
     static Tile awaitDrawn(int z, long x, long y, PixelCheck check) throws InterruptedException {
+        return awaitDrawn(z, x, y, "", check);
+    }
+
+    static Tile awaitDrawn(int z, long x, long y, String query, PixelCheck check) throws InterruptedException {
         Tile[] last = new Tile[1];
-        RuntimeProcess.awaitCondition("tile " + z + "/" + x + "/" + y + " drawn", TIMEOUT, () -> {
-            last[0] = fetchUnchecked(z, x, y, null);
+        RuntimeProcess.awaitCondition("tile " + z + "/" + x + "/" + y + query + " drawn", TIMEOUT, () -> {
+            last[0] = fetchUnchecked(z, x, y, query, null);
             return last[0].status == 200 && check.holds(last[0].image);
         });
         return last[0];
@@ -171,17 +207,21 @@ class SlippyTilesIT {
 
     /** Asks for a tile with its last ETag until the answer is no longer "not modified". */
     static Tile awaitChanged(int z, long x, long y, String etag) throws InterruptedException {
+        return awaitChanged(z, x, y, "", etag);
+    }
+
+    static Tile awaitChanged(int z, long x, long y, String query, String etag) throws InterruptedException {
         Tile[] last = new Tile[1];
-        RuntimeProcess.awaitCondition("tile " + z + "/" + x + "/" + y + " changed", TIMEOUT, () -> {
-            last[0] = fetchUnchecked(z, x, y, etag);
+        RuntimeProcess.awaitCondition("tile " + z + "/" + x + "/" + y + query + " changed", TIMEOUT, () -> {
+            last[0] = fetchUnchecked(z, x, y, query, etag);
             return last[0].status != 304;
         });
         return last[0];
     }
 
-    private static Tile fetchUnchecked(int z, long x, long y, String ifNoneMatch) {
+    private static Tile fetchUnchecked(int z, long x, long y, String query, String ifNoneMatch) {
         try {
-            return fetch(z, x, y, ifNoneMatch);
+            return fetch(z, x, y, query, ifNoneMatch);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -202,6 +242,11 @@ class SlippyTilesIT {
                     .append("\":{\"brick\":\"").append(columnsAndBricks[i + 1]).append("\",\"timestamp\":1}");
         }
         return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A manifest's cells on a layer. */
+    static byte[] layered(int layer, byte[] manifest) {
+        return ("{\"layer\":" + layer + ",\"tiles\":" + new String(manifest, StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     static Set<Integer> colours(BufferedImage image, int x0, int y0, int size) {
@@ -236,11 +281,17 @@ class SlippyTilesIT {
         return 0xFF00_0000 | (int) (r / n) << 16 | (int) (g / n) << 8 | (int) (b / n);
     }
 
-    static void assertClose(int expected, int actual, String what) {
+    /** Whether two colours are the same within 2 in each channel. */
+    static boolean close(int expected, int actual) {
         for (int shift = 0; shift <= 24; shift += 8) {
-            int e = (expected >>> shift) & 0xFF;
-            int a = (actual >>> shift) & 0xFF;
-            assertTrue(Math.abs(e - a) <= 2, what + ": expected #" + Integer.toHexString(expected) + ", got #" + Integer.toHexString(actual));
+            if (Math.abs(((expected >>> shift) & 0xFF) - ((actual >>> shift) & 0xFF)) > 2) {
+                return false;
+            }
         }
+        return true;
+    }
+
+    static void assertClose(int expected, int actual, String what) {
+        assertTrue(close(expected, actual), what + ": expected #" + Integer.toHexString(expected) + ", got #" + Integer.toHexString(actual));
     }
 }

@@ -478,19 +478,79 @@ class ViewersIT {
         }
     }
 
+    /**
+     * A viewport that hides compositors, while the hidden one and a visible one above it keep
+     * changing and the hidden set changes: after every write the client holds exactly the map as
+     * it shows without them, and the hidden compositor's writes send it nothing.
+     */
+    @Test
+    void aViewportThatHidesCompositorsHoldsExactlyTheMapWithoutThemAfterEveryWrite() throws Exception {
+        Viewed view = new Viewed();
+        String viewport = "90000,90000,90199,90199";
+        runtime.deploy("hide-ground.manifest.json", manifest(block(90_000, 90_000, 200, 200, "ground.png")));
+        RuntimeProcess.awaitCondition("the ground applied", TIMEOUT, () -> runtime.log().contains("deploy/hide-ground.manifest.json applied"));
+        try (WsClient client = new WsClient(runtime.port, "?mode=batch&viewport=" + viewport + "&hide=hide-cover").answeringHeartbeats()) {
+            java.util.Random random = new java.util.Random(5);
+            String hidden = "hide-cover";
+            for (int write = 1; write <= 24; write++) {
+                String file = write % 3 == 0 ? "hide-top" : "hide-cover"; // the top covers the cover, which covers the ground
+                java.util.Map<String, Integer> chosen = new java.util.LinkedHashMap<>();
+                while (chosen.size() < (file.equals("hide-top") ? 60 : 300)) {
+                    chosen.put((89990 + random.nextInt(220)) + "," + (89990 + random.nextInt(220)), random.nextInt(4));
+                }
+                StringBuilder cells = new StringBuilder();
+                int stamp = write;
+                chosen.forEach((cell, brick) -> cells.append(cells.length() == 0 ? "" : ",").append('"').append(cell)
+                        .append("\":{\"brick\":\"").append(file).append(brick).append(".png\",\"timestamp\":").append(stamp).append('}'));
+                int layer = file.equals("hide-top") ? 2 : 1;
+                runtime.deploy(file + ".manifest.json", ("{\"layer\":" + layer + ",\"tiles\":{" + cells + "}}").getBytes(StandardCharsets.UTF_8));
+                if (write % 8 == 0) { // now and then another hidden set, by message
+                    hidden = write % 16 == 0 ? "hide-cover" : "hide-cover,hide-top";
+                    client.send("{\"type\":\"viewport\",\"x0\":90000,\"y0\":90000,\"x1\":90199,\"y1\":90199,\"hide\":[\""
+                            + hidden.replace(",", "\",\"") + "\"]}");
+                }
+                String written = file;
+                RuntimeProcess.awaitCondition("write " + write + " applied", TIMEOUT, () -> runtime.log().lines()
+                        .filter(l -> l.contains("deploy/" + written + ".manifest.json applied")).count() >= appliedWrites(stamp, written));
+                assertSameAsTheMap(view, client, viewport, hidden);
+                if (hidden.equals("hide-cover")) {
+                    assertTrue(view.cells.values().stream().noneMatch(brick -> brick.startsWith("hide-cover")), "no tile of the hidden compositor shows");
+                }
+            }
+        } finally {
+            for (String file : List.of("hide-top", "hide-cover", "hide-ground")) {
+                Files.deleteIfExists(runtime.home.resolve("deploy/" + file + ".manifest.json"));
+            }
+        }
+    }
+
+    /** How many of the writes 1..write went to the file: every third to the top, the others to the cover. */
+    private static long appliedWrites(int write, String file) {
+        return file.equals("hide-top") ? write / 3 : write - write / 3;
+    }
+
+    private static void assertSameAsTheMap(Viewed view, WsClient client, String viewport) throws Exception {
+        assertSameAsTheMap(view, client, viewport, "");
+    }
+
     // Once the client is past the map's present revision in the viewport it asked for last, it
     // holds exactly the map's cells there. The clock ticks elsewhere: its boxes bring it past.
-    private static void assertSameAsTheMap(Viewed view, WsClient client, String viewport) throws Exception {
+    private static void assertSameAsTheMap(Viewed view, WsClient client, String viewport, String hidden) throws Exception {
         long revision = Long.parseLong(body("/infinitemap/api/status").replaceAll(".*\"revision\":(\\d+).*", "$1"));
-        RuntimeProcess.awaitCondition("the client in " + viewport + " past revision " + revision, TIMEOUT, () -> {
+        RuntimeProcess.awaitCondition("the client in " + viewport + " hiding [" + hidden + "] past revision " + revision, TIMEOUT, () -> {
             view.take(client);
-            return view.revision >= revision && view.viewport.equals(viewport);
+            return view.revision >= revision && view.viewport.equals(viewport) && view.hidden.equals(hidden);
         });
         String[] r = viewport.split(",");
         java.util.Map<String, String> expected = new java.util.TreeMap<>();
-        Viewed.tiles(body("/infinitemap/api/tiles?x0=" + r[0] + "&y0=" + r[1] + "&x1=" + r[2] + "&y1=" + r[3]), expected);
+        Viewed.tiles(body("/infinitemap/api/tiles?x0=" + r[0] + "&y0=" + r[1] + "&x1=" + r[2] + "&y1=" + r[3] + (hidden.isEmpty() ? "" : "&hide=" + hidden)), expected);
         assertEquals(40_000, expected.size(), "the ground fills the viewport");
-        assertEquals(expected, new java.util.TreeMap<>(view.cells), "the client's cells of viewport " + viewport + " at revision " + revision);
+        java.util.Set<String> cells = new java.util.TreeSet<>(expected.keySet());
+        cells.addAll(view.cells.keySet());
+        List<String> differences = cells.stream().filter(cell -> !java.util.Objects.equals(expected.get(cell), view.cells.get(cell)))
+                .map(cell -> cell + ": map " + expected.get(cell) + ", client " + view.cells.get(cell)).toList();
+        assertEquals(List.of(), differences.subList(0, Math.min(10, differences.size())), differences.size()
+                + " cell(s) of the client in viewport " + viewport + " hiding [" + hidden + "] differ from the map at revision " + revision + ", first ten");
     }
 
     /** What a viewport client holds, built from the messages as a page would. */
@@ -498,6 +558,7 @@ class ViewersIT {
         final java.util.Map<String, String> cells = new java.util.HashMap<>();
         java.util.Map<String, String> incoming;
         String viewport = "";
+        String hidden = ""; // the compositors the viewport hides, sorted, separated by commas
         long revision;
 
         void take(WsClient client) {
@@ -519,6 +580,8 @@ class ViewersIT {
                             cells.clear();
                             cells.putAll(incoming);
                             viewport = m.group(1) + "," + m.group(2) + "," + m.group(3) + "," + m.group(4);
+                            Matcher hide = Pattern.compile("\"total\":\\d+,\"hide\":\\[([^\\]]*)]").matcher(message);
+                            hidden = hide.find() ? hide.group(1).replace("\"", "") : "";
                         }
                     }
                     case "manifest_update" -> {
@@ -545,7 +608,8 @@ class ViewersIT {
 
     @Test
     void aBadViewportIsRefusedWithTheReason() throws Exception {
-        for (String query : List.of("?viewport=1,2,3", "?viewport=0,0,-1,0", "?viewport=0,0,2000,2000", "?viewport=a,b,c,d", "?viewport=0,0,1,1&since=0")) {
+        for (String query : List.of("?viewport=1,2,3", "?viewport=0,0,-1,0", "?viewport=0,0,2000,2000", "?viewport=a,b,c,d", "?viewport=0,0,1,1&since=0",
+                "?hide=clock")) {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> new WsClient(runtime.port, query), query);
             assertEquals(400, ((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode(), query);
         }
@@ -554,6 +618,11 @@ class ViewersIT {
                     "{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":3000000000,\"y1\":0}", "{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":5000,\"y1\":5000}")) {
                 String reply = errorReplyTo(client, bad);
                 assertTrue(reply.contains("viewport"), bad + " -> " + reply);
+            }
+            for (String bad : List.of("{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":1,\"y1\":1,\"hide\":\"clock\"}",
+                    "{\"type\":\"viewport\",\"x0\":0,\"y0\":0,\"x1\":1,\"y1\":1,\"hide\":[1]}")) {
+                String reply = errorReplyTo(client, bad);
+                assertTrue(reply.contains("hide must be an array of compositor names"), bad + " -> " + reply);
             }
             client.send("{\"type\":\"viewport\",\"x0\":-3,\"y0\":-3,\"x1\":-3,\"y1\":-3}");
             assertTrue(client.next(m -> m.startsWith("{\"type\":\"viewport\""), TIMEOUT).contains("\"x0\":-3"), "still connected, and a good viewport answered");

@@ -56,7 +56,7 @@ final class ChangeLog {
     }
 
     private static long cells(MapChange change) {
-        return change.put().size() + change.removedCellCount();
+        return change.put().size() + change.removedCellCount() + change.changedBelowCount();
     }
 
     /** @return the latest changes, at most {@code max}, oldest first */

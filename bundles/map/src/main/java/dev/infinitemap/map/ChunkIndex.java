@@ -94,9 +94,10 @@ final class ChunkIndex {
     /**
      * One occupied cell per square of {@code 2^shift} cells a side (squares aligned to multiples of
      * it) that overlaps the inclusive rectangle: the first of the square's cells in the order of
-     * {@link #cellsIn}. A square of a chunk or more costs one look per chunk, not per cell.
+     * {@link #cellsIn} that {@code shows}, which is asked right before that cell is given. A square
+     * of a chunk or more costs one look per chunk (as long as {@code shows} says yes), not per cell.
      */
-    void firstPerSquare(int x0, int y0, int x1, int y1, int shift, LongConsumer cell) {
+    void firstPerSquare(int x0, int y0, int x1, int y1, int shift, LongPredicate shows, LongConsumer cell) {
         LongObjectMap<Boolean> taken = new LongObjectMap<>();
         if (shift >= SHIFT) {
             for (long[] chunk : chunksIn(x0 >> SHIFT, y0 >> SHIFT, x1 >> SHIFT, y1 >> SHIFT)) {
@@ -104,7 +105,7 @@ final class ChunkIndex {
                 int cy = (int) chunk[1];
                 long square = CellKey.pack(cx >> (shift - SHIFT), cy >> (shift - SHIFT));
                 if (taken.get(square) == null) {
-                    long first = firstIn(cx, cy, x0, y0, x1, y1);
+                    long first = firstIn(cx, cy, x0, y0, x1, y1, shows);
                     if (first != Long.MIN_VALUE) {
                         taken.put(square, Boolean.TRUE);
                         cell.accept(first);
@@ -114,7 +115,7 @@ final class ChunkIndex {
         } else {
             cellsIn(x0, y0, x1, y1, c -> {
                 long square = CellKey.pack(CellKey.x(c) >> shift, CellKey.y(c) >> shift);
-                if (taken.get(square) == null) {
+                if (taken.get(square) == null && shows.test(c)) {
                     taken.put(square, Boolean.TRUE);
                     cell.accept(c);
                 }
@@ -122,10 +123,13 @@ final class ChunkIndex {
         }
     }
 
-    /** The first occupied cell of a chunk inside the rectangle, or {@code Long.MIN_VALUE}. */
-    private long firstIn(int cx, int cy, int x0, int y0, int x1, int y1) {
+    /** The first occupied cell of a chunk inside the rectangle that {@code shows}, or {@code Long.MIN_VALUE}. */
+    private long firstIn(int cx, int cy, int x0, int y0, int x1, int y1, LongPredicate shows) {
         long[] first = { Long.MIN_VALUE };
         walk(cx, cy, x0, y0, x1, y1, c -> {
+            if (!shows.test(c)) {
+                return true;
+            }
             first[0] = c;
             return false;
         });

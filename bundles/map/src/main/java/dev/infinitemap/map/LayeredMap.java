@@ -7,9 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.TileDelta;
+import dev.infinitemap.api.map.InfiniteMap;
 import dev.infinitemap.api.map.InfiniteMap.BrickCount;
 import dev.infinitemap.api.map.InfiniteMap.Bounds;
 import dev.infinitemap.api.map.InfiniteMap.LayerSummary;
@@ -135,7 +137,8 @@ final class LayeredMap {
     private MapChange recompose(LongObjectMap<Object> touched, Layer own) {
         List<PlacedTile> put = new ArrayList<>(touched.size());
         long[] removed = new long[touched.size()];
-        int[] removedCount = { 0 };
+        long[] below = new long[touched.size()];
+        int[] counts = { 0, 0 }; // removed, below
         touched.forEachEntry((cell, now) -> {
             PlacedTile before = top.get(cell);
             PlacedTile best = best(cell, before, now == NONE ? null : (Tile) now, own);
@@ -143,7 +146,7 @@ final class LayeredMap {
                 if (before != null) {
                     top.remove(cell);
                     index.remove(cell);
-                    removed[removedCount[0]++] = cell;
+                    removed[counts[0]++] = cell;
                 }
             } else if (best != before && !best.equals(before)) {
                 top.put(cell, best);
@@ -151,10 +154,12 @@ final class LayeredMap {
                     index.add(cell);
                 }
                 put.add(best);
+            } else if (!best.compositor().equals(own.compositor)) {
+                below[counts[1]++] = cell; // own's tile changed under another's
             }
         });
         revision++;
-        return new MapChange(revision, own.compositor, put, Arrays.copyOf(removed, removedCount[0]));
+        return new MapChange(revision, own.compositor, put, Arrays.copyOf(removed, counts[0]), Arrays.copyOf(below, counts[1]));
     }
 
     /**
@@ -203,6 +208,40 @@ final class LayeredMap {
         List<PlacedTile> result = new ArrayList<>();
         index.cellsIn(x0, y0, x1, y1, cell -> result.add(top.get(cell)));
         return result;
+    }
+
+    /** The tiles of a rectangle as they show without the hidden compositors', see {@link InfiniteMap#tiles(int, int, int, int, Set)}. */
+    List<PlacedTile> tiles(int x0, int y0, int x1, int y1, Set<String> hidden) {
+        if (hidden.isEmpty()) {
+            return tiles(x0, y0, x1, y1);
+        }
+        List<PlacedTile> result = new ArrayList<>();
+        index.cellsIn(x0, y0, x1, y1, cell -> {
+            PlacedTile shown = shownWithout(cell, hidden);
+            if (shown != null) {
+                result.add(shown);
+            }
+        });
+        return result;
+    }
+
+    /** The tile a cell shows without the hidden compositors', or null when only theirs are there. */
+    private PlacedTile shownWithout(long cell, Set<String> hidden) {
+        PlacedTile shown = top.get(cell);
+        if (shown == null || !hidden.contains(shown.compositor())) {
+            return shown;
+        }
+        Layer bestLayer = null;
+        Tile bestTile = null;
+        for (Layer layer : layers.values()) {
+            Tile candidate = hidden.contains(layer.compositor) ? null : layer.cells.get(cell);
+            if (candidate != null && (bestTile == null || covers(layer.layer, candidate.timestamp(), layer.compositor,
+                    bestLayer.layer, bestTile.timestamp(), bestLayer.compositor))) {
+                bestLayer = layer;
+                bestTile = candidate;
+            }
+        }
+        return bestTile == null ? null : bestLayer.place(bestTile);
     }
 
     /** @return {x0, y0, x1, y1} around every tile, or null when the map is empty */
@@ -268,7 +307,18 @@ final class LayeredMap {
     /** One tile per square of {@code 2^shift} cells a side overlapping the rectangle, see {@link ChunkIndex#firstPerSquare}. */
     List<PlacedTile> overview(int x0, int y0, int x1, int y1, int shift) {
         List<PlacedTile> result = new ArrayList<>();
-        index.firstPerSquare(x0, y0, x1, y1, shift, cell -> result.add(top.get(cell)));
+        index.firstPerSquare(x0, y0, x1, y1, shift, cell -> true, cell -> result.add(top.get(cell)));
+        return result;
+    }
+
+    /** {@link #overview(int, int, int, int, int)} without the hidden compositors' tiles: a square shows its first cell that shows any. */
+    List<PlacedTile> overview(int x0, int y0, int x1, int y1, int shift, Set<String> hidden) {
+        if (hidden.isEmpty()) {
+            return overview(x0, y0, x1, y1, shift);
+        }
+        List<PlacedTile> result = new ArrayList<>();
+        PlacedTile[] found = new PlacedTile[1];
+        index.firstPerSquare(x0, y0, x1, y1, shift, cell -> (found[0] = shownWithout(cell, hidden)) != null, cell -> result.add(found[0]));
         return result;
     }
 }

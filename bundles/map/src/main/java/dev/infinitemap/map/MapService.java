@@ -3,6 +3,7 @@ package dev.infinitemap.map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -164,19 +165,31 @@ public class MapService implements InfiniteMap, EventHandler {
 
     @Override
     public Snapshot tiles(int x0, int y0, int x1, int y1) {
-        if (x1 < x0 || y1 < y0) {
-            throw new IllegalArgumentException("empty rectangle: x0=" + x0 + ", y0=" + y0 + ", x1=" + x1 + ", y1=" + y1);
-        }
-        return read(() -> new Snapshot(map.revision(), map.tiles(x0, y0, x1, y1)));
+        return tiles(x0, y0, x1, y1, Set.of());
     }
 
     @Override
     public Snapshot overview(int x0, int y0, int x1, int y1, int shift) {
+        return overview(x0, y0, x1, y1, shift, Set.of());
+    }
+
+    @Override
+    public Snapshot tiles(int x0, int y0, int x1, int y1, Set<String> hidden) {
+        if (x1 < x0 || y1 < y0) {
+            throw new IllegalArgumentException("empty rectangle: x0=" + x0 + ", y0=" + y0 + ", x1=" + x1 + ", y1=" + y1);
+        }
+        Set<String> without = Set.copyOf(hidden);
+        return read(() -> new Snapshot(map.revision(), map.tiles(x0, y0, x1, y1, without)));
+    }
+
+    @Override
+    public Snapshot overview(int x0, int y0, int x1, int y1, int shift, Set<String> hidden) {
         if (x1 < x0 || y1 < y0 || shift < 0 || shift > 31) {
             throw new IllegalArgumentException("empty rectangle or shift outside 0..31: x0=" + x0 + ", y0=" + y0 + ", x1=" + x1
                     + ", y1=" + y1 + ", shift=" + shift);
         }
-        return read(() -> new Snapshot(map.revision(), map.overview(x0, y0, x1, y1, shift)));
+        Set<String> without = Set.copyOf(hidden);
+        return read(() -> new Snapshot(map.revision(), map.overview(x0, y0, x1, y1, shift, without)));
     }
 
     @Override

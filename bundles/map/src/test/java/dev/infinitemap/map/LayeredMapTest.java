@@ -51,6 +51,7 @@ class LayeredMapTest {
         assertEquals(2, hidden.revision());
         assertTrue(hidden.put().isEmpty());
         assertEquals(0, hidden.removedCellCount());
+        assertArrayEquals(new long[] { CellKey.pack(1, 1) }, hidden.changedBelowCells(), "named as changed below the top");
     }
 
     @Test
@@ -92,7 +93,7 @@ class LayeredMapTest {
     }
 
     @Test
-    void theComposedViewAlwaysEqualsABruteForceCompositionOfAllLayers() {
+    void theComposedViewWithOrWithoutHiddenCompositorsAlwaysEqualsABruteForceComposition() {
         java.util.Random random = new java.util.Random(11);
         String[] names = { "a", "b", "c" };
         int[] layers = { 0, 0, 2 };
@@ -113,7 +114,11 @@ class LayeredMapTest {
             }
             long[] removed = java.util.stream.LongStream.generate(() -> CellKey.pack(random.nextInt(6), random.nextInt(6)))
                     .limit(2).filter(cell -> !cells.contains(cell)).distinct().toArray();
-            map.apply(new TileDelta(names[c], layers[c], ++sequences[c], put, removed));
+            java.util.Map<java.util.Set<String>, java.util.Map<Long, PlacedTile>> before = new java.util.HashMap<>();
+            for (java.util.Set<String> hidden : HIDDEN_SETS) {
+                before.put(hidden, shownWithout(shadow, hidden));
+            }
+            MapChange change = map.apply(new TileDelta(names[c], layers[c], ++sequences[c], put, removed));
 
             java.util.Map<Long, PlacedTile> own = shadow.computeIfAbsent(names[c], k -> new java.util.HashMap<>());
             int layer = layers[c];
@@ -123,20 +128,52 @@ class LayeredMapTest {
             }
             put.forEach(t -> own.put(t.cell(), new PlacedTile(t, names[c], layer)));
 
-            for (int x = 0; x < 6; x++) {
-                for (int y = 0; y < 6; y++) {
-                    long cell = CellKey.pack(x, y);
-                    PlacedTile expected = null;
-                    for (java.util.Map<Long, PlacedTile> tiles : shadow.values()) {
-                        PlacedTile candidate = tiles.get(cell);
-                        if (candidate != null && (expected == null || candidate.covers(expected))) {
-                            expected = candidate;
+            assertEquals(shownWithout(shadow, java.util.Set.of()), byCell(map.tiles(0, 0, 5, 5)), "the composed view after step " + step);
+            java.util.Set<Long> reported = cellsOf(change.put());
+            java.util.Arrays.stream(change.removedCells()).forEach(reported::add);
+            java.util.Arrays.stream(change.changedBelowCells()).forEach(reported::add);
+            for (java.util.Set<String> hidden : HIDDEN_SETS) {
+                java.util.Map<Long, PlacedTile> expected = shownWithout(shadow, hidden);
+                assertEquals(expected, byCell(map.tiles(0, 0, 5, 5, hidden)), "without " + hidden + " after step " + step);
+                for (int x = 0; x < 6; x++) {
+                    for (int y = 0; y < 6; y++) {
+                        long cell = CellKey.pack(x, y);
+                        if (!java.util.Objects.equals(before.get(hidden).get(cell), expected.get(cell))) {
+                            assertTrue(reported.contains(cell), "cell " + x + "," + y + " changed without " + hidden
+                                    + " at step " + step + " but the change does not name it: " + change);
                         }
                     }
-                    assertEquals(expected, map.tile(cell), "cell " + x + "," + y + " after step " + step);
                 }
+                int shift = random.nextInt(5);
+                java.util.Map<Long, Long> firstPerSquare = new java.util.HashMap<>();
+                expected.keySet().stream().sorted(java.util.Comparator.comparingLong(LayeredMapTest::chunkOrder)).forEach(cell -> firstPerSquare
+                        .putIfAbsent(CellKey.pack(CellKey.x(cell) >> shift, CellKey.y(cell) >> shift), cell));
+                java.util.Map<Long, PlacedTile> expectedOverview = new java.util.HashMap<>();
+                firstPerSquare.values().forEach(cell -> expectedOverview.put(cell, expected.get(cell)));
+                assertEquals(expectedOverview, byCell(map.overview(0, 0, 5, 5, shift, hidden)),
+                        "overview with squares of " + (1 << shift) + " without " + hidden + " after step " + step);
             }
         }
+    }
+
+    private static final List<java.util.Set<String>> HIDDEN_SETS = List.of(java.util.Set.of("a"), java.util.Set.of("c"), java.util.Set.of("a", "c"));
+
+    /** Per cell the tile that covers the others', leaving the hidden compositors out: what the map is meant to show. */
+    private static java.util.Map<Long, PlacedTile> shownWithout(java.util.Map<String, java.util.Map<Long, PlacedTile>> shadow,
+            java.util.Set<String> hidden) {
+        java.util.Map<Long, PlacedTile> shown = new java.util.HashMap<>();
+        shadow.forEach((compositor, tiles) -> {
+            if (!hidden.contains(compositor)) {
+                tiles.forEach((cell, candidate) -> shown.merge(cell, candidate, (a, b) -> b.covers(a) ? b : a));
+            }
+        });
+        return shown;
+    }
+
+    private static java.util.Map<Long, PlacedTile> byCell(List<PlacedTile> tiles) {
+        java.util.Map<Long, PlacedTile> result = new java.util.HashMap<>();
+        tiles.forEach(t -> assertNull(result.put(t.tile().cell(), t), "one tile per cell"));
+        return result;
     }
 
     @Test

@@ -64,6 +64,15 @@ public final class Json {
         return out;
     }
 
+    /** @return the strings as a JSON array, in their order */
+    public static String strings(Iterable<String> values) {
+        StringBuilder out = new StringBuilder("[");
+        for (String value : values) {
+            out.append(out.length() == 1 ? "" : ",").append(quote(value));
+        }
+        return out.append(']').toString();
+    }
+
     /** @return the string as a JSON string literal, or {@code null} */
     public static String quote(String value) {
         if (value == null) {

@@ -1,6 +1,7 @@
 package dev.infinitemap.web;
 
 import java.io.IOException;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,8 +15,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * {@code GET /infinitemap/api/tiles?x0=&y0=&x1=&y1=}: the composed tiles of an inclusive
- * rectangle of at most {@value #MAX_CELLS} cells, with compositor and layer.
+ * {@code GET /infinitemap/api/tiles?x0=&y0=&x1=&y1=[&hide=name,...]}: the composed tiles of an
+ * inclusive rectangle of at most {@value #MAX_CELLS} cells, with compositor and layer; with
+ * {@code hide}, as the map shows without those compositors.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/infinitemap/api/tiles")
@@ -39,6 +41,7 @@ public class TilesServlet extends HttpServlet {
         int y0;
         int x1;
         int y1;
+        Set<String> hidden;
         try {
             x0 = integer(request, "x0");
             y0 = integer(request, "y0");
@@ -53,11 +56,13 @@ public class TilesServlet extends HttpServlet {
             if (width > MAX_CELLS || height > MAX_CELLS || width * height > MAX_CELLS) {
                 throw new IllegalArgumentException("the rectangle has more than " + MAX_CELLS + " cells");
             }
+            String hide = request.getParameter("hide");
+            hidden = hide == null ? Set.of() : HiddenCompositors.parse(hide);
         } catch (IllegalArgumentException e) {
             Json.badRequest(response, e.getMessage());
             return;
         }
-        InfiniteMap.Snapshot tiles = map.tiles(x0, y0, x1, y1);
+        InfiniteMap.Snapshot tiles = map.tiles(x0, y0, x1, y1, hidden);
         StringBuilder out = new StringBuilder("{\"revision\":").append(tiles.revision()).append(",\"tiles\":{");
         Json.tiles(out, tiles.tiles(), true).append("}}");
         response.getWriter().append(out);

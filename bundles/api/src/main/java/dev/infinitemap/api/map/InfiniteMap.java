@@ -2,6 +2,7 @@ package dev.infinitemap.api.map;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -59,6 +60,38 @@ public interface InfiniteMap {
      * @since 1.2
      */
     Snapshot overview(int x0, int y0, int x1, int y1, int shift);
+
+    /**
+     * The map as it shows without some compositors, for a viewer that hides them: per cell of an
+     * inclusive rectangle the tile that covers all the others' tiles there; a cell that holds only
+     * hidden compositors' tiles is left out. The cost follows the cells in the rectangle that hold
+     * any tile, and in those the number of compositors.
+     *
+     * @param x0 left column
+     * @param y0 top row
+     * @param x1 right column, at least x0
+     * @param y1 bottom row, at least y0
+     * @param hidden the names of the compositors left out; empty gives {@link #tiles(int, int, int, int)}
+     * @return the tiles and their revision
+     * @since 1.5
+     */
+    Snapshot tiles(int x0, int y0, int x1, int y1, Set<String> hidden);
+
+    /**
+     * {@link #overview(int, int, int, int, int)} of the map as it shows without some compositors,
+     * see {@link #tiles(int, int, int, int, Set)}: a square shows the first of its cells that has
+     * a tile of another compositor.
+     *
+     * @param x0 left column
+     * @param y0 top row
+     * @param x1 right column, at least x0
+     * @param y1 bottom row, at least y0
+     * @param shift the size of a square as a power of two, 0 (one cell) to 31
+     * @param hidden the names of the compositors left out
+     * @return one tile per square that shows any, with the revision they belong to
+     * @since 1.5
+     */
+    Snapshot overview(int x0, int y0, int x1, int y1, int shift, Set<String> hidden);
 
     /** @return every top tile with the revision they belong to */
     Snapshot snapshot();

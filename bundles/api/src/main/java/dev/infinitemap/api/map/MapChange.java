@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What one applied delta changed in the composed map: every cell whose top tile changed,
- * all under one revision.
+ * all under one revision, and the cells where only tiles below the top changed (which a viewer
+ * that hides some compositors may show).
  */
 public final class MapChange {
 
@@ -12,6 +13,7 @@ public final class MapChange {
     private final String compositor;
     private final List<PlacedTile> put;
     private final long[] removed;
+    private final long[] changedBelow;
 
     /**
      * @param revision the map revision this change produced
@@ -21,10 +23,25 @@ public final class MapChange {
      *        {@link dev.infinitemap.api.CellKey#pack(int, int)}
      */
     public MapChange(long revision, String compositor, List<PlacedTile> put, long[] removed) {
+        this(revision, compositor, put, removed, new long[0]);
+    }
+
+    /**
+     * @param revision the map revision this change produced
+     * @param compositor the compositor whose delta made this change
+     * @param put cells whose top tile is new or different
+     * @param removed cells that no longer have any tile, packed as by
+     *        {@link dev.infinitemap.api.CellKey#pack(int, int)}
+     * @param changedBelow cells where the compositor's tile changed (or went) below another
+     *        compositor's, whose top tile stayed, packed likewise
+     * @since 1.5
+     */
+    public MapChange(long revision, String compositor, List<PlacedTile> put, long[] removed, long[] changedBelow) {
         this.revision = revision;
         this.compositor = compositor;
         this.put = List.copyOf(put);
         this.removed = removed.clone();
+        this.changedBelow = changedBelow.clone();
     }
 
     /** @return the map revision this change produced */
@@ -55,8 +72,27 @@ public final class MapChange {
         return removed.length;
     }
 
+    /**
+     * @return a copy of the cells where the compositor's tile changed below another compositor's
+     *         top tile, which stayed: the composed map did not change there, but the map without
+     *         the top tile's compositor did
+     * @since 1.5
+     */
+    public long[] changedBelowCells() {
+        return changedBelow.clone();
+    }
+
+    /**
+     * @return how many cells changed below their top tile
+     * @since 1.5
+     */
+    public int changedBelowCount() {
+        return changedBelow.length;
+    }
+
     @Override
     public String toString() {
-        return "MapChange[r" + revision + " by " + compositor + ": " + put.size() + " put, " + removed.length + " removed]";
+        return "MapChange[r" + revision + " by " + compositor + ": " + put.size() + " put, " + removed.length + " removed"
+                + (changedBelow.length == 0 ? "" : ", " + changedBelow.length + " changed below") + "]";
     }
 }

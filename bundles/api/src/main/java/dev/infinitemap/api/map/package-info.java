@@ -3,7 +3,7 @@
  * log and subscriptions to live changes.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.infinitemap.api.map;
 
 import org.osgi.annotation.bundle.Export;

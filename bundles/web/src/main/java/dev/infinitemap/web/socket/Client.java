@@ -260,8 +260,14 @@ public final class Client implements Session.Listener.AutoDemanding {
             enqueue(change);
             return;
         }
-        if (!viewport.covers(change.bounds())) {
-            String area = change.areaMessage();
+        boolean hides = viewport.hidesAny();
+        if (hides && viewport.hidden().contains(change.change().compositor())) {
+            lastRevision = change.revision(); // none of its tiles show here, nor anything it uncovered
+            return;
+        }
+        Viewport.Bounds box = hides ? change.boundsWithBelow() : change.bounds();
+        if (!viewport.covers(box)) {
+            String area = change.areaMessage(hides);
             if (queue.size() >= limits.messages() || queuedChars + area.length() > limits.chars()) {
                 fallBehind();
                 return;
@@ -269,7 +275,7 @@ public final class Client implements Session.Listener.AutoDemanding {
             queueLive(area);
         }
         lastRevision = change.revision();
-        MapChange inside = viewport.within(change.change(), change.bounds());
+        MapChange inside = hides ? viewport.seenWithout(change.change(), box, feed::shownWithout) : viewport.within(change.change(), box);
         if (inside != null) {
             enqueue(inside == change.change() ? change : new RenderedChange(inside));
         }

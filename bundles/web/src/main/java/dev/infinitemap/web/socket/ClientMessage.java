@@ -1,11 +1,15 @@
 package dev.infinitemap.web.socket;
 
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+
+import dev.infinitemap.web.HiddenCompositors;
 
 /** A message a client sent: a heartbeat, a camera position or a viewport. Anything else is refused with the reason. */
 sealed interface ClientMessage {
@@ -25,8 +29,9 @@ sealed interface ClientMessage {
     }
 
     /**
-     * {@code {"type":"viewport","x0":..,"y0":..,"x1":..,"y1":..}}: from now on, send me the cells of
-     * this inclusive rectangle and the changes inside it.
+     * {@code {"type":"viewport","x0":..,"y0":..,"x1":..,"y1":..}}, optionally with
+     * {@code "hide":["name",...]}: from now on, send me the cells of this inclusive rectangle and
+     * the changes inside it, as the map shows without the named compositors.
      */
     record View(Viewport viewport) implements ClientMessage {
     }
@@ -44,6 +49,7 @@ sealed interface ClientMessage {
         Double targetY = null;
         Double targetZoom = null;
         Double[] bounds = new Double[4]; // x0, y0, x1, y1 of a viewport
+        Set<String> hide = Set.of();
         try (JsonParser parser = JSON.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("a message must be a JSON object with a \"type\"");
@@ -63,6 +69,7 @@ sealed interface ClientMessage {
                     case "y0" -> bounds[1] = number(parser, value);
                     case "x1" -> bounds[2] = number(parser, value);
                     case "y1" -> bounds[3] = number(parser, value);
+                    case "hide" -> hide = names(parser, value);
                     default -> parser.skipChildren();
                 }
             }
@@ -83,19 +90,36 @@ sealed interface ClientMessage {
                 }
                 yield new Camera(x, y, zoom, targetX, targetY, targetZoom);
             }
-            case "viewport" -> new View(viewport(bounds));
+            case "viewport" -> new View(viewport(bounds, hide));
             default -> throw new IllegalArgumentException("unknown message type \"" + abbreviate(type)
                     + "\"; clients send heartbeat, camera_update and viewport");
         };
     }
 
-    private static Viewport viewport(Double[] bounds) {
+    /** A JSON array of compositor names, read up to one more than a viewport may hide. */
+    private static Set<String> names(JsonParser parser, JsonToken value) throws IOException {
+        if (value != JsonToken.START_ARRAY) {
+            throw new IllegalArgumentException("hide must be an array of compositor names");
+        }
+        Set<String> names = new HashSet<>();
+        for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
+            if (item != JsonToken.VALUE_STRING) {
+                throw new IllegalArgumentException("hide must be an array of compositor names (strings)");
+            }
+            if (names.add(parser.getText()) && names.size() > HiddenCompositors.MAX) {
+                throw new IllegalArgumentException("a viewport hides at most " + HiddenCompositors.MAX + " compositors");
+            }
+        }
+        return names;
+    }
+
+    private static Viewport viewport(Double[] bounds, Set<String> hide) {
         for (Double bound : bounds) {
             if (bound == null || bound != Math.rint(bound) || bound < Integer.MIN_VALUE || bound > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("viewport needs x0, y0, x1 and y1: whole numbers of 32 bits (cells, inclusive)");
             }
         }
-        return new Viewport(bounds[0].intValue(), bounds[1].intValue(), bounds[2].intValue(), bounds[3].intValue());
+        return new Viewport(bounds[0].intValue(), bounds[1].intValue(), bounds[2].intValue(), bounds[3].intValue(), hide);
     }
 
     private static Double number(JsonParser parser, JsonToken value) throws IOException {

@@ -268,17 +268,18 @@ public class MapFeed {
                 return;
             }
             try {
-                InfiniteMap.Snapshot cells = map.tiles(viewport.x0(), viewport.y0(), viewport.x1(), viewport.y1());
+                InfiniteMap.Snapshot cells = map.tiles(viewport.x0(), viewport.y0(), viewport.x1(), viewport.y1(), viewport.hidden());
                 List<PlacedTile> tiles = cells.tiles();
                 int parts = Math.max(1, (tiles.size() + VIEWPORT_PART_TILES - 1) / VIEWPORT_PART_TILES);
                 List<String> messages = new ArrayList<>(parts);
+                String hidden = viewport.hidesAny() ? ",\"hide\":" + Json.strings(new java.util.TreeSet<>(viewport.hidden())) : "";
                 for (int part = 0; part < parts; part++) {
                     List<PlacedTile> slice = tiles.subList(part * VIEWPORT_PART_TILES, Math.min(tiles.size(), (part + 1) * VIEWPORT_PART_TILES));
                     StringBuilder out = new StringBuilder(160 + slice.size() * 64).append("{\"type\":\"viewport\",\"revision\":").append(cells.revision())
                             .append(",\"x0\":").append(viewport.x0()).append(",\"y0\":").append(viewport.y0())
                             .append(",\"x1\":").append(viewport.x1()).append(",\"y1\":").append(viewport.y1())
                             .append(",\"part\":").append(part + 1).append(",\"parts\":").append(parts)
-                            .append(",\"total\":").append(tiles.size()).append(",\"tiles\":{");
+                            .append(",\"total\":").append(tiles.size()).append(hidden).append(",\"tiles\":{");
                     messages.add(Json.tiles(out, slice, false).append("}}").toString());
                 }
                 client.viewportSent(generation, messages, cells.revision());
@@ -288,6 +289,11 @@ public class MapFeed {
             }
             enforceBudget();
         });
+    }
+
+    /** What a rectangle shows without some compositors, for a client whose viewport hides them. */
+    List<PlacedTile> shownWithout(int x0, int y0, int x1, int y1, Set<String> hidden) {
+        return map.tiles(x0, y0, x1, y1, hidden).tiles();
     }
 
     private SharedSnapshot snapshot() {

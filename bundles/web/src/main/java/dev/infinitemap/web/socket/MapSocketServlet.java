@@ -24,7 +24,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * {@code ws://HOST:PORT/infinitemap/ws[?mode=batch][&since=N | &viewport=x0,y0,x1,y1]}: upgrades to
+ * {@code ws://HOST:PORT/infinitemap/ws[?mode=batch][&since=N | &viewport=x0,y0,x1,y1[&hide=name,...]]}: upgrades to
  * a WebSocket fed by {@link MapFeed}. Messages over 64 KiB from a client close its connection with 1009 (Jetty's
  * limit); a connection beyond the feed's maximum is opened only to be closed with 1013 and the
  * reason, which a browser shows, where a refused handshake would only say it failed. Jetty's own idle timeout is only a backstop: the feed closes silent clients itself,
@@ -126,6 +126,19 @@ public class MapSocketServlet extends JettyWebSocketServlet {
             }
             try {
                 viewport = Viewport.parse(area);
+            } catch (IllegalArgumentException e) {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+                return null;
+            }
+        }
+        String hide = first(parameters, "hide");
+        if (hide != null) {
+            if (viewport == null) {
+                response.sendError(HttpServletResponse.SC_BAD_REQUEST, "hide goes with a viewport: ?viewport=x0,y0,x1,y1&hide=name,...");
+                return null;
+            }
+            try {
+                viewport = viewport.hiding(hide);
             } catch (IllegalArgumentException e) {
                 response.sendError(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
                 return null;

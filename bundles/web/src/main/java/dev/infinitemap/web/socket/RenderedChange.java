@@ -19,7 +19,9 @@ final class RenderedChange {
     private String batchMessage;
     private long cellChars = -1;
     private Viewport.Bounds bounds;
+    private Viewport.Bounds boundsWithBelow;
     private String areaMessage;
+    private String areaWithBelowMessage;
 
     RenderedChange(MapChange change) {
         this(change, null);
@@ -38,22 +40,45 @@ final class RenderedChange {
         return change;
     }
 
-    /** @return the box around the cells this change touched, or null when it touched none */
+    /** @return the box around the cells this change put or removed, or null when it has none */
     synchronized Viewport.Bounds bounds() {
         if (bounds == null && cellCount() > 0) {
-            bounds = Viewport.Bounds.of(change);
+            bounds = Viewport.Bounds.of(change, false);
         }
         return bounds;
     }
 
-    /** @return {@code area_changed} with the change's bounding box, for clients of a viewport it is not all inside */
-    synchronized String areaMessage() {
+    /** @return the box around every cell this change touched, below the top too, or null when it touched none */
+    synchronized Viewport.Bounds boundsWithBelow() {
+        if (change.changedBelowCount() == 0) {
+            return bounds();
+        }
+        if (boundsWithBelow == null) {
+            boundsWithBelow = Viewport.Bounds.of(change, true);
+        }
+        return boundsWithBelow;
+    }
+
+    /**
+     * @param withBelow whether the cells changed below the top count (for a viewport that hides compositors)
+     * @return {@code area_changed} with the change's bounding box, for clients of a viewport it is not all inside
+     */
+    synchronized String areaMessage(boolean withBelow) {
+        if (withBelow && change.changedBelowCount() > 0) {
+            if (areaWithBelowMessage == null) {
+                areaWithBelowMessage = area(boundsWithBelow());
+            }
+            return areaWithBelowMessage;
+        }
         if (areaMessage == null) {
-            Viewport.Bounds box = bounds();
-            areaMessage = "{\"type\":\"area_changed\",\"revision\":" + change.revision() + ",\"x0\":" + box.x0() + ",\"y0\":" + box.y0()
-                    + ",\"x1\":" + box.x1() + ",\"y1\":" + box.y1() + "}";
+            areaMessage = area(bounds());
         }
         return areaMessage;
+    }
+
+    private String area(Viewport.Bounds box) {
+        return "{\"type\":\"area_changed\",\"revision\":" + change.revision() + ",\"x0\":" + box.x0() + ",\"y0\":" + box.y0()
+                + ",\"x1\":" + box.x1() + ",\"y1\":" + box.y1() + "}";
     }
 
     /** @return how many per-cell messages this change makes */

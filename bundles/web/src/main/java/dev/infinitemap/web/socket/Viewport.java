@@ -3,16 +3,19 @@ package dev.infinitemap.web.socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 import dev.infinitemap.api.CellKey;
 import dev.infinitemap.api.map.MapChange;
 import dev.infinitemap.api.map.PlacedTile;
+import dev.infinitemap.web.HiddenCompositors;
 
 /**
  * The inclusive rectangle of cells a client subscribed to: it is sent the cells in it and the
- * changes inside it, and of a change outside only its bounding box.
+ * changes inside it, and of a change outside only its bounding box. It may hide compositors:
+ * then it is sent the map as it shows without their tiles.
  */
-record Viewport(int x0, int y0, int x1, int y1) {
+record Viewport(int x0, int y0, int x1, int y1, Set<String> hidden) {
 
     /** As for {@code GET /infinitemap/api/tiles}: a bigger view would be a snapshot by another name. */
     static final long MAX_CELLS = 1_000_000;
@@ -24,6 +27,24 @@ record Viewport(int x0, int y0, int x1, int y1) {
         if (cells(x0, y0, x1, y1) > MAX_CELLS) {
             throw new IllegalArgumentException("a viewport holds at most " + MAX_CELLS + " cells, not " + cells(x0, y0, x1, y1));
         }
+        if (hidden.size() > HiddenCompositors.MAX) {
+            throw new IllegalArgumentException("a viewport hides at most " + HiddenCompositors.MAX + " compositors, not " + hidden.size());
+        }
+        hidden = Set.copyOf(hidden);
+    }
+
+    /** A viewport that hides nothing. */
+    Viewport(int x0, int y0, int x1, int y1) {
+        this(x0, y0, x1, y1, Set.of());
+    }
+
+    /** @param names compositor names separated by commas, as in {@code ?hide=}, see {@link HiddenCompositors#parse} */
+    Viewport hiding(String names) {
+        return new Viewport(x0, y0, x1, y1, HiddenCompositors.parse(names));
+    }
+
+    boolean hidesAny() {
+        return !hidden.isEmpty();
     }
 
     /** @param text {@code x0,y0,x1,y1}, as in {@code ?viewport=} */
@@ -78,6 +99,48 @@ record Viewport(int x0, int y0, int x1, int y1) {
         return new MapChange(change.revision(), change.compositor(), put, Arrays.copyOf(removed, kept));
     }
 
+    /** Reads what a rectangle shows without some compositors: {@link dev.infinitemap.api.map.InfiniteMap#tiles(int, int, int, int, Set)}. */
+    interface ShownWithout {
+        List<PlacedTile> tiles(int x0, int y0, int x1, int y1, Set<String> hidden);
+    }
+
+    /**
+     * The change as this viewport, which hides compositors, sees it: nothing when a hidden
+     * compositor made it (none of its tiles show), else each of its cells inside (those below the
+     * top included) read again without the hidden ones: put when a tile shows there, removed when
+     * none does. A cell read after a later change shows that one already; the later change sends
+     * it again, so the client ends where the map is.
+     *
+     * @param all the change's box with its cells changed below the top, see {@link Bounds#of(MapChange, boolean)}
+     * @return the change as seen, or null when nothing of it is inside
+     */
+    MapChange seenWithout(MapChange change, Bounds all, ShownWithout map) {
+        if (hidden.contains(change.compositor()) || all == null || all.x1() < x0 || all.x0() > x1 || all.y1() < y0 || all.y0() > y1) {
+            return null;
+        }
+        Set<Long> cells = new java.util.HashSet<>();
+        for (PlacedTile placed : change.put()) {
+            cells.add(placed.tile().cell());
+        }
+        for (long cell : change.removedCells()) {
+            cells.add(cell);
+        }
+        for (long cell : change.changedBelowCells()) {
+            cells.add(cell);
+        }
+        cells.removeIf(cell -> !contains(CellKey.x(cell), CellKey.y(cell)));
+        if (cells.isEmpty()) {
+            return null;
+        }
+        List<PlacedTile> put = new ArrayList<>();
+        for (PlacedTile shown : map.tiles(Math.max(x0, all.x0()), Math.max(y0, all.y0()), Math.min(x1, all.x1()), Math.min(y1, all.y1()), hidden)) {
+            if (cells.remove(shown.tile().cell())) {
+                put.add(shown);
+            }
+        }
+        return new MapChange(change.revision(), change.compositor(), put, cells.stream().mapToLong(Long::longValue).toArray());
+    }
+
     /** @return whether every cell of the change is inside */
     boolean covers(Bounds bounds) {
         return bounds == null || bounds.x0() >= x0 && bounds.x1() <= x1 && bounds.y0() >= y0 && bounds.y1() <= y1;
@@ -86,29 +149,32 @@ record Viewport(int x0, int y0, int x1, int y1) {
     /** The bounding box of a change's cells. */
     record Bounds(int x0, int y0, int x1, int y1) {
 
-        /** @return the box around every cell the change put or removed, or null when it touched none */
-        static Bounds of(MapChange change) {
-            int x0 = Integer.MAX_VALUE;
-            int y0 = Integer.MAX_VALUE;
-            int x1 = Integer.MIN_VALUE;
-            int y1 = Integer.MIN_VALUE;
+        /**
+         * @param below whether the cells that changed below their top tile count too (for a
+         *        viewport that hides compositors)
+         * @return the box around every cell the change put or removed, or null when it touched none
+         */
+        static Bounds of(MapChange change, boolean below) {
+            int[] box = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE };
             for (PlacedTile placed : change.put()) {
-                int x = placed.tile().x();
-                int y = placed.tile().y();
-                x0 = Math.min(x0, x);
-                x1 = Math.max(x1, x);
-                y0 = Math.min(y0, y);
-                y1 = Math.max(y1, y);
+                grow(box, placed.tile().x(), placed.tile().y());
             }
             for (long cell : change.removedCells()) {
-                int x = CellKey.x(cell);
-                int y = CellKey.y(cell);
-                x0 = Math.min(x0, x);
-                x1 = Math.max(x1, x);
-                y0 = Math.min(y0, y);
-                y1 = Math.max(y1, y);
+                grow(box, CellKey.x(cell), CellKey.y(cell));
             }
-            return x0 > x1 ? null : new Bounds(x0, y0, x1, y1);
+            if (below) {
+                for (long cell : change.changedBelowCells()) {
+                    grow(box, CellKey.x(cell), CellKey.y(cell));
+                }
+            }
+            return box[0] > box[2] ? null : new Bounds(box[0], box[1], box[2], box[3]);
+        }
+
+        private static void grow(int[] box, int x, int y) {
+            box[0] = Math.min(box[0], x);
+            box[1] = Math.min(box[1], y);
+            box[2] = Math.max(box[2], x);
+            box[3] = Math.max(box[3], y);
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +29,8 @@ import dev.infinitemap.web.BrickSource;
 /**
  * The map's slippy tiles: drawn on demand, at most a few at a time, and kept (up to a byte
  * budget, least recently used first out) until a map change touches them. A tile's ETag is a
- * digest of its image, so it changes exactly when what the tile shows changes.
+ * digest of its image, so it changes exactly when what the tile shows changes. A tile of the map
+ * without some compositors (a viewer that hides them) is kept apart, under those names.
  */
 @Component(service = SlippyTiles.class, configurationPid = SlippyTiles.PID)
 @Designate(ocd = SlippyTiles.Config.class)
@@ -56,7 +58,8 @@ public class SlippyTiles implements MapListener {
     private final TileRenderer renderer;
     private final long budget;
     private final Semaphore drawing;
-    private final Map<Long, Served> kept = new LinkedHashMap<>(256, 0.75f, true);
+    private final Map<Kept, Served> kept = new LinkedHashMap<>(256, 0.75f, true);
+    private int keptWithHidden; // of the kept tiles, those drawn without some compositors
     private final AutoCloseable subscription;
     private long keptBytes;
     private long seenRevision;
@@ -75,16 +78,29 @@ public class SlippyTiles implements MapListener {
         subscription.close();
     }
 
+    /** A kept tile: its place in the grid and the compositors left out of it. */
+    private record Kept(long tile, Set<String> hidden) {
+    }
+
     /**
      * @return the tile z/x/y, or null when no drawing slot came free in time (the caller answers 503)
      * @throws IllegalArgumentException when z/x/y is not a tile of the grid
      */
     public Served tile(int z, long x, long y) throws InterruptedException {
+        return tile(z, x, y, Set.of());
+    }
+
+    /**
+     * @param hidden compositors left out, as {@link InfiniteMap#tiles(int, int, int, int, Set)} does
+     * @return the tile z/x/y of the map without them, or null when no drawing slot came free in time
+     * @throws IllegalArgumentException when z/x/y is not a tile of the grid
+     */
+    public Served tile(int z, long x, long y, Set<String> hidden) throws InterruptedException {
         if (!SlippyGrid.valid(z, x, y)) {
             throw new IllegalArgumentException("no tile " + z + "/" + x + "/" + y + ": zoom 0 to " + SlippyGrid.MAX_ZOOM
                     + ", x and y 0 to 2^zoom - 1");
         }
-        long key = key(z, x, y);
+        Kept key = new Kept(key(z, x, y), Set.copyOf(hidden));
         Served served = cached(key);
         if (served != null) {
             return served;
@@ -97,7 +113,7 @@ public class SlippyTiles implements MapListener {
             if (served != null) {
                 return served;
             }
-            TileRenderer.Rendered rendered = renderer.render(map, z, x, y);
+            TileRenderer.Rendered rendered = renderer.render(map, z, x, y, key.hidden());
             served = new Served(rendered.png(), etag(rendered.png()), rendered.revision());
             keep(key, served);
             return served;
@@ -106,13 +122,13 @@ public class SlippyTiles implements MapListener {
         }
     }
 
-    private Served cached(long key) {
+    private Served cached(Kept key) {
         synchronized (kept) {
             return kept.get(key);
         }
     }
 
-    private void keep(long key, Served served) {
+    private void keep(Kept key, Served served) {
         synchronized (kept) {
             // A change after the drawn revision that was already handled cannot evict it any more: do not keep it.
             if (seenRevision > served.revision()) {
@@ -120,8 +136,11 @@ public class SlippyTiles implements MapListener {
             }
             Served before = kept.put(key, served);
             keptBytes += served.png().length - (before == null ? 0 : before.png().length);
-            for (Iterator<Served> eldest = kept.values().iterator(); keptBytes > budget && eldest.hasNext();) {
-                keptBytes -= eldest.next().png().length;
+            if (before == null && !key.hidden().isEmpty()) {
+                keptWithHidden++;
+            }
+            for (Iterator<Map.Entry<Kept, Served>> eldest = kept.entrySet().iterator(); keptBytes > budget && eldest.hasNext();) {
+                dropped(eldest.next());
                 eldest.remove();
             }
         }
@@ -136,52 +155,76 @@ public class SlippyTiles implements MapListener {
             }
             long[] removed = change.removedCells();
             int cells = change.put().size() + removed.length;
-            if (cells <= EXACT_CELLS) {
+            if (cells > EXACT_CELLS) {
+                forget(bounds(change, removed, false), false, null);
+            } else if (cells > 0) {
                 for (PlacedTile placed : change.put()) {
                     forget(placed.tile().x(), placed.tile().y());
                 }
                 for (long cell : removed) {
                     forget(CellKey.x(cell), CellKey.y(cell));
                 }
-            } else {
-                forget(bounds(change, removed));
+            }
+            // Few are kept, one set per viewer that hides: matched by the box of every cell the
+            // change touched, below the top too, unless the change's compositor is left out of them.
+            if (keptWithHidden > 0 && cells + change.changedBelowCount() > 0) {
+                forget(bounds(change, removed, true), true, change.compositor());
             }
         }
     }
 
-    /** Forgets every kept tile that holds a cell. */
+    /** Forgets every kept tile of the whole map that holds a cell. */
     private void forget(int x, int y) {
         for (int z = SlippyGrid.MIN_ZOOM; z <= SlippyGrid.MAX_ZOOM; z++) {
-            Served gone = kept.remove(key(z, SlippyGrid.tileOf(z, x), SlippyGrid.tileOf(z, y)));
+            Served gone = kept.remove(new Kept(key(z, SlippyGrid.tileOf(z, x), SlippyGrid.tileOf(z, y)), Set.of()));
             if (gone != null) {
                 keptBytes -= gone.png().length;
             }
         }
     }
 
-    /** Forgets every kept tile that overlaps an inclusive rectangle {x0, y0, x1, y1}. */
-    private void forget(int[] box) {
-        for (Iterator<Map.Entry<Long, Served>> entries = kept.entrySet().iterator(); entries.hasNext();) {
-            Map.Entry<Long, Served> entry = entries.next();
-            long key = entry.getKey();
+    /**
+     * Forgets every kept tile that overlaps an inclusive rectangle {x0, y0, x1, y1}: those of the
+     * whole map, or those without some compositors where {@code by} is not among them.
+     */
+    private void forget(int[] box, boolean withHidden, String by) {
+        for (Iterator<Map.Entry<Kept, Served>> entries = kept.entrySet().iterator(); entries.hasNext();) {
+            Map.Entry<Kept, Served> entry = entries.next();
+            Set<String> hidden = entry.getKey().hidden();
+            if (hidden.isEmpty() == withHidden || withHidden && hidden.contains(by)) {
+                continue;
+            }
+            long key = entry.getKey().tile();
             int z = (int) (key >>> 58);
             long tx = (key >>> 29) & ((1L << 29) - 1);
             long ty = key & ((1L << 29) - 1);
             if (SlippyGrid.lastCell(z, tx) >= box[0] && SlippyGrid.firstCell(z, tx) <= box[2]
                     && SlippyGrid.lastCell(z, ty) >= box[1] && SlippyGrid.firstCell(z, ty) <= box[3]) {
-                keptBytes -= entry.getValue().png().length;
+                dropped(entry);
                 entries.remove();
             }
         }
     }
 
-    private static int[] bounds(MapChange change, long[] removed) {
+    private void dropped(Map.Entry<Kept, Served> entry) {
+        keptBytes -= entry.getValue().png().length;
+        if (!entry.getKey().hidden().isEmpty()) {
+            keptWithHidden--;
+        }
+    }
+
+    private static int[] bounds(MapChange change, long[] removed, boolean below) {
         int[] box = { Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE };
         for (PlacedTile placed : change.put()) {
             grow(box, placed.tile().x(), placed.tile().y());
         }
         for (long cell : removed) {
             grow(box, CellKey.x(cell), CellKey.y(cell));
+        }
+        if (below) {
+            for (long cell : change.changedBelowCells()) {
+                grow(box, CellKey.x(cell), CellKey.y(cell));
+            }
         }
         return box;
     }

@@ -1,6 +1,7 @@
 package dev.infinitemap.web.tiles;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -9,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
+import dev.infinitemap.web.HiddenCompositors;
 import dev.infinitemap.web.ManifestServlet;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -18,7 +20,8 @@ import jakarta.servlet.http.HttpServletResponse;
 /**
  * {@code GET /infinitemap/tiles/{z}/{x}/{y}.png}: a slippy tile of the map (see {@link SlippyGrid}).
  * Browsers and map clients keep it and ask again with {@code If-None-Match}; while the tile shows
- * the same, the answer is a 304 without a body.
+ * the same, the answer is a 304 without a body. {@code ?hide=name,...} draws the map without those
+ * compositors' tiles, as a viewer that hides them shows it.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/infinitemap/tiles/*")
@@ -43,8 +46,16 @@ public class SlippyTilesServlet extends HttpServlet {
             return;
         }
         SlippyTiles.Served tile;
+        Set<String> hidden;
         try {
-            tile = tiles.tile(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)));
+            String hide = request.getParameter("hide");
+            hidden = hide == null ? Set.of() : HiddenCompositors.parse(hide);
+        } catch (IllegalArgumentException e) {
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, e.getMessage());
+            return;
+        }
+        try {
+            tile = tiles.tile(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), hidden);
         } catch (IllegalArgumentException e) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND, e.getMessage());
             return;

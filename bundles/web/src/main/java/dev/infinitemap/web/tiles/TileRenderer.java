@@ -6,6 +6,7 @@ import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Set;
 
 import javax.imageio.ImageIO;
 
@@ -36,13 +37,14 @@ final class TileRenderer {
         this.empty = png(new BufferedImage(SlippyGrid.TILE_PX, SlippyGrid.TILE_PX, BufferedImage.TYPE_INT_ARGB));
     }
 
-    Rendered render(InfiniteMap map, int z, long tx, long ty) {
+    /** Draws a tile of the map without the hidden compositors' tiles (none hidden: the whole map). */
+    Rendered render(InfiniteMap map, int z, long tx, long ty, Set<String> hidden) {
         int x0 = SlippyGrid.firstCell(z, tx);
         int y0 = SlippyGrid.firstCell(z, ty);
         int x1 = SlippyGrid.lastCell(z, tx);
         int y1 = SlippyGrid.lastCell(z, ty);
         int shift = SlippyGrid.ONE_PIXEL_ZOOM - z; // negative: pixels per cell as a power of two
-        InfiniteMap.Snapshot shown = shift > 0 ? map.overview(x0, y0, x1, y1, shift) : map.tiles(x0, y0, x1, y1);
+        InfiniteMap.Snapshot shown = shift > 0 ? map.overview(x0, y0, x1, y1, shift, hidden) : map.tiles(x0, y0, x1, y1, hidden);
         if (shown.tiles().isEmpty()) {
             return new Rendered(empty, shown.revision(), 0);
         }

@@ -1,5 +1,6 @@
 package dev.infinitemap.web.socket;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -38,29 +39,59 @@ class ViewportTest {
     @Test
     void theChangeInsideKeepsExactlyTheCellsInsideAndAChangeAllInsideIsItself() {
         MapChange mixed = change(List.of(placed(0, 0), placed(10, 0), placed(9, 9)), CellKey.pack(5, 5), CellKey.pack(-1, 5));
-        MapChange inside = view.within(mixed, Viewport.Bounds.of(mixed));
+        MapChange inside = view.within(mixed, Viewport.Bounds.of(mixed, false));
         assertEquals(List.of(placed(0, 0), placed(9, 9)), inside.put());
         assertEquals(1, inside.removedCellCount());
         assertEquals(CellKey.pack(5, 5), inside.removedCells()[0]);
         assertEquals(mixed.revision(), inside.revision());
 
         MapChange whole = change(List.of(placed(3, 3)), CellKey.pack(4, 4));
-        assertSame(whole, view.within(whole, Viewport.Bounds.of(whole)));
+        assertSame(whole, view.within(whole, Viewport.Bounds.of(whole, false)));
         MapChange outside = change(List.of(placed(10, 10)), CellKey.pack(-1, -1));
-        assertNull(view.within(outside, Viewport.Bounds.of(outside)));
+        assertNull(view.within(outside, Viewport.Bounds.of(outside, false)));
         // A change whose box overlaps the view but whose cells all miss it.
         MapChange around = change(List.of(placed(-1, 5), placed(10, 5)));
-        assertNull(view.within(around, Viewport.Bounds.of(around)));
+        assertNull(view.within(around, Viewport.Bounds.of(around, false)));
     }
 
     @Test
     void theBoundsOfAChangeSpanItsPutAndRemovedCellsAndTellWhetherTheViewCoversIt() {
         MapChange change = change(List.of(placed(2, 7), placed(-3, 1)), CellKey.pack(4, -2));
-        assertEquals(new Viewport.Bounds(-3, -2, 4, 7), Viewport.Bounds.of(change));
-        assertFalse(view.covers(Viewport.Bounds.of(change)));
-        assertTrue(view.covers(Viewport.Bounds.of(change(List.of(placed(0, 0), placed(9, 9))))));
-        assertNull(Viewport.Bounds.of(change(List.of())), "an empty change has no box");
+        assertEquals(new Viewport.Bounds(-3, -2, 4, 7), Viewport.Bounds.of(change, false));
+        assertFalse(view.covers(Viewport.Bounds.of(change, false)));
+        assertTrue(view.covers(Viewport.Bounds.of(change(List.of(placed(0, 0), placed(9, 9))), false)));
+        assertNull(Viewport.Bounds.of(change(List.of()), false), "an empty change has no box");
         assertTrue(view.covers(null), "nor anything outside");
+    }
+
+    @Test
+    void aViewportThatHidesACompositorIsSentEachCellOfAChangeInsideAsTheMapShowsWithoutIt() {
+        Viewport hiding = new Viewport(0, 0, 9, 9).hiding("roads, ,rails");
+        assertEquals(java.util.Set.of("roads", "rails"), hiding.hidden());
+        // Below "roads" at 1,1 the terrain changed; at 2,2 the terrain went, leaving only roads; 3,3
+        // got a terrain tile on top; 20,20 is outside.
+        MapChange change = new MapChange(7, "terrain", List.of(placed(3, 3)), new long[0],
+                new long[] { CellKey.pack(1, 1), CellKey.pack(2, 2), CellKey.pack(20, 20) });
+        List<String> reads = new java.util.ArrayList<>();
+        Viewport.ShownWithout map = (x0, y0, x1, y1, hidden) -> {
+            reads.add(x0 + "," + y0 + "," + x1 + "," + y1 + " without " + new java.util.TreeSet<>(hidden));
+            return List.of(new PlacedTile(new Tile(1, 1, "sand.png", 2), "terrain", 0), placed(3, 3), placed(4, 4));
+        };
+        MapChange seen = hiding.seenWithout(change, Viewport.Bounds.of(change, true), map);
+
+        assertEquals(List.of("1,1,9,9 without [rails, roads]"), reads, "one read of the change's box inside the viewport");
+        assertEquals(7, seen.revision());
+        assertEquals(List.of(new PlacedTile(new Tile(1, 1, "sand.png", 2), "terrain", 0), placed(3, 3)), seen.put(),
+                "the cells of the change that show a tile without the hidden ones; 4,4 was not in the change");
+        assertArrayEquals(new long[] { CellKey.pack(2, 2) }, seen.removedCells(), "where nothing shows without them");
+
+        MapChange byHidden = new MapChange(8, "roads", List.of(placed(5, 5)), new long[0]);
+        assertNull(hiding.seenWithout(byHidden, Viewport.Bounds.of(byHidden, true), map), "a hidden compositor's change shows nothing");
+        MapChange outside = new MapChange(9, "terrain", List.of(), new long[0], new long[] { CellKey.pack(20, 20) });
+        assertNull(hiding.seenWithout(outside, Viewport.Bounds.of(outside, true), map));
+        assertEquals(new Viewport.Bounds(20, 20, 20, 20), Viewport.Bounds.of(outside, true));
+        assertNull(Viewport.Bounds.of(outside, false), "for a viewport that hides nothing it changed nothing");
+        assertEquals(1, reads.size());
     }
 
     private static PlacedTile placed(int x, int y) {
