@@ -36,6 +36,8 @@
     get tileCount() { return state.tiles.size; },
     // The cells the page asked for, and whether all of them have come.
     get viewport() { return subscribed && Object.assign({}, subscribed); },
+    // The compositors the page hides (the legend's checkboxes), sorted.
+    get hidden() { return Array.from(hidden).sort(); },
     get loaded() { return !awaiting && held !== null; },
     get camera() { return Object.assign({}, state.camera); },
     get messages() { return state.messages; },
@@ -128,7 +130,7 @@
       const image = new Image();
       image.onload = () => { entry.image = image; entry.ready = true; entry.loading = false; dirty = true; };
       image.onerror = () => { entry.loading = false; };
-      image.src = 'tiles/' + key + '.png?v=' + (state.revision === null ? 0 : state.revision);
+      image.src = 'tiles/' + key + '.png?v=' + (state.revision === null ? 0 : state.revision) + hideQuery();
     }
     return entry;
   }
@@ -483,6 +485,28 @@
   let incoming = null; // a viewport on its way, part by part: {box, tiles}
   let awaiting = true; // a viewport asked for has not come whole yet
   let outsideUnknown = true; // after connecting or falling behind: kept slippy tiles may be out of date
+  // Compositors hidden from the map: the runtime sends the viewport and draws the slippy tiles
+  // as the map shows without them, so what they cover shows through.
+  let hidden = new Set();
+  let viewportHidden = ''; // the hidden set the cells held were sent for, as in hideQuery
+
+  function hideQuery() {
+    return hidden.size === 0 ? '' : '&hide=' + Array.from(hidden).sort().map(encodeURIComponent).join(',');
+  }
+
+  function askForViewport() {
+    awaiting = true;
+    send(Object.assign({ type: 'viewport', hide: Array.from(hidden).sort() }, subscribed));
+  }
+
+  // Shows only the compositors not in the set: the cells come again, and the slippy tiles.
+  function setHidden(names) {
+    hidden = new Set(names);
+    slippy.clear();
+    dirty = true;
+    if (socket && socket.readyState === WebSocket.OPEN) askForViewport();
+    compositorsChanged();
+  }
 
   const clamp = (v) => Math.max(-LIMIT - 1, Math.min(LIMIT, v));
 
@@ -511,10 +535,7 @@
   function follow() {
     if (state.camera.zoom < TILES_BELOW_PX || (subscribed && inside(screenCells(0), subscribed))) return;
     subscribed = wantedViewport();
-    if (socket && socket.readyState === WebSocket.OPEN) {
-      awaiting = true;
-      send(Object.assign({ type: 'viewport' }, subscribed));
-    }
+    if (socket && socket.readyState === WebSocket.OPEN) askForViewport();
   }
 
   function setConnection(name, text) {
@@ -534,7 +555,7 @@
     incoming = null;
     awaiting = true;
     const box = [subscribed.x0, subscribed.y0, subscribed.x1, subscribed.y1].join(',');
-    socket = new WebSocket(scheme + location.host + location.pathname.replace(/[^/]*$/, '') + 'ws?mode=batch&viewport=' + box);
+    socket = new WebSocket(scheme + location.host + location.pathname.replace(/[^/]*$/, '') + 'ws?mode=batch&viewport=' + box + hideQuery());
     socket.onopen = () => {
       retryMs = 500;
       setConnection('live', 'live');
@@ -561,7 +582,8 @@
       case 'viewport': {
         // In parts of at most 10,000 cells; the cells replace what the page held once all have come.
         if (message.part === 1) {
-          incoming = { box: { x0: message.x0, y0: message.y0, x1: message.x1, y1: message.y1 }, tiles: new Map() };
+          incoming = { box: { x0: message.x0, y0: message.y0, x1: message.x1, y1: message.y1 }, tiles: new Map(),
+            hide: message.hide ? '&hide=' + message.hide.map(encodeURIComponent).join(',') : '' };
         }
         if (!incoming) break;
         for (const key in message.tiles) {
@@ -574,8 +596,10 @@
         if (message.part < message.parts) { dirty = true; break; }
         state.tiles = incoming.tiles;
         held = incoming.box;
+        viewportHidden = incoming.hide;
         incoming = null;
-        awaiting = !same(held, subscribed); // an older viewport, overtaken by one asked for since
+        // An older viewport, or one for another hidden set, overtaken by one asked for since.
+        awaiting = !same(held, subscribed) || viewportHidden !== hideQuery();
         state.revision = message.revision;
         if (outsideUnknown) { staleTilesOfCells(null); outsideUnknown = false; }
         compositorsChanged();
@@ -747,8 +771,28 @@
           swatches.appendChild(swatch);
         }
         title.prepend(swatches);
+        const shown = document.createElement('input');
+        shown.type = 'checkbox';
+        shown.className = 'show-layer';
+        shown.checked = !hidden.has(c.name);
+        shown.setAttribute('aria-label', 'Show ' + c.name);
+        shown.title = 'Show ' + c.name + ' on the map';
+        shown.addEventListener('change', () => {
+          const names = new Set(hidden);
+          if (shown.checked) names.delete(c.name); else names.add(c.name);
+          setHidden(names);
+        });
+        title.prepend(shown);
         name.appendChild(title);
         const side = text('span', 'side', '');
+        // Solo: only this one shows; pressed again, all show.
+        const alone = list.every((other) => other.name === c.name || hidden.has(other.name)) && !hidden.has(c.name) && list.length > 1;
+        const solo = text('button', 'solo-layer', 'Solo');
+        solo.type = 'button';
+        solo.setAttribute('aria-pressed', String(alone));
+        solo.title = alone ? 'Show every compositor again' : 'Show only ' + c.name;
+        solo.addEventListener('click', () => setHidden(alone ? [] : list.map((other) => other.name).filter((n) => n !== c.name)));
+        side.appendChild(solo);
         if (drawn && drawn.bounds) {
           const fit = text('button', 'fit-layer', 'Fit');
           fit.type = 'button';
@@ -758,6 +802,7 @@
         }
         side.appendChild(text('span', 'state ' + c.state, c.state));
         name.appendChild(side);
+        li.classList.toggle('hidden-layer', hidden.has(c.name));
         li.appendChild(name);
         const source = c.kind === 'bundle' ? c.bundle.symbolicName + ' ' + c.bundle.version : c.file;
         li.appendChild(text('div', 'meta', c.tiles.toLocaleString('en') + ' tiles · layer ' + c.layer + ' · ' + source));

@@ -367,6 +367,54 @@ class BrowserIT {
         await("the broken jar no longer listed", () -> Boolean.TRUE.equals(js("return " + unusable + " === null")));
     }
 
+    /** The legend's checkbox hides a compositor, so what it covers shows, up close and zoomed out; Solo shows one alone, and pressed again all. */
+    @Test
+    void hidingACompositorShowsWhatItCoversAndSoloShowsOneAlone() throws Exception {
+        runtime.deploy("hide-under.manifest.json", "{ \"compositor\": \"hide-under\", \"layer\": 7, \"tiles\": { \"800000,800000\": {\"brick\": \"grass.png\", \"timestamp\": 1} } }"
+                .getBytes(StandardCharsets.UTF_8));
+        runtime.deploy("hide-over.manifest.json", ("{ \"compositor\": \"hide-over\", \"layer\": 100, \"tiles\": { \"800000,800000\": {\"brick\": \"road.png\", \"timestamp\": 1},"
+                + " \"800001,800000\": {\"brick\": \"road.png\", \"timestamp\": 1} } }").getBytes(StandardCharsets.UTF_8));
+        RuntimeProcess.awaitCondition("the manifests applied", TIMEOUT, () -> runtime.log().contains("deploy/hide-under.manifest.json applied")
+                && runtime.log().contains("deploy/hide-over.manifest.json applied"));
+        browser.get(viewer() + "#800000.5,800000.5,32");
+        String tile = "return JSON.stringify(window.infinitemap.tileAt(800000, 800000))";
+        String beside = "return JSON.stringify(window.infinitemap.tileAt(800001, 800000))";
+        await("the cover on the page", () -> String.valueOf(js(tile)).contains("road.png"));
+        String over = "document.querySelector(\"li[data-compositor='hide-over']\")";
+        String under = "document.querySelector(\"li[data-compositor='hide-under']\")";
+        await("both rows in the list", () -> Boolean.TRUE.equals(js("return !!(" + over + " && " + under + ")")));
+
+        js(over + ".querySelector('.show-layer').click()");
+        await("what the cover covered", () -> String.valueOf(js(tile)).contains("grass.png") && "null".equals(String.valueOf(js(beside))));
+        assertEquals(List.of("hide-over"), js("return window.infinitemap.hidden"));
+        await("the row marked hidden", () -> Boolean.TRUE.equals(js("return " + over + ".classList.contains('hidden-layer') && !" + over + ".querySelector('.show-layer').checked")));
+        runtime.deploy("hide-under.manifest.json", "{ \"compositor\": \"hide-under\", \"layer\": 7, \"tiles\": { \"800000,800000\": {\"brick\": \"changed-under.png\", \"timestamp\": 2} } }"
+                .getBytes(StandardCharsets.UTF_8));
+        await("a change below the hidden cover, live", () -> String.valueOf(js(tile)).contains("changed-under.png"));
+        screenshot("viewer-hidden-compositor");
+
+        // Zoomed out the slippy tiles leave it out too: the cell only the cover has shows the page's ground.
+        js("window.infinitemap.moveTo(800001.5, 800000.5, 4)");
+        await("the tiles drawn without the cover", () -> Boolean.TRUE.equals(js("return window.infinitemap.idle"))
+                && ((Number) ((List<?>) js("return window.infinitemap.pixelAt(800001, 800000)")).get(0)).intValue() < 40);
+        assertTrue((Boolean) js("return performance.getEntriesByType('resource').some(e => /tiles\\/\\d+\\/\\d+\\/\\d+\\.png.*&hide=hide-over/.test(e.name))"),
+                "the tiles asked for without the cover");
+        js(over + ".querySelector('.show-layer').click()");
+        await("the cover back in the tiles", () -> ((Number) ((List<?>) js("return window.infinitemap.pixelAt(800001, 800000)")).get(0)).intValue() > 40);
+
+        js("window.infinitemap.moveTo(800000.5, 800000.5, 32)");
+        await("the cover back", () -> String.valueOf(js(tile)).contains("road.png"));
+        js(under + ".querySelector('.solo-layer').click()");
+        await("the solo compositor alone", () -> String.valueOf(js(tile)).contains("changed-under.png") && "null".equals(String.valueOf(js(beside))));
+        assertTrue(((List<?>) js("return window.infinitemap.hidden")).containsAll(List.of("hide-over", "clock")), "every other compositor hidden");
+        await("solo pressed", () -> "true".equals(js("return " + under + ".querySelector('.solo-layer').getAttribute('aria-pressed')")));
+        js(under + ".querySelector('.solo-layer').click()");
+        await("every compositor shown again", () -> String.valueOf(js(tile)).contains("road.png"));
+        assertEquals(List.of(), js("return window.infinitemap.hidden"));
+        Files.delete(runtime.home.resolve("deploy/hide-over.manifest.json"));
+        Files.delete(runtime.home.resolve("deploy/hide-under.manifest.json"));
+    }
+
     /** Fit puts every tile of the map on the screen, from the bounds the runtime reports. */
     @Test
     void fitPutsTheWholeMapOnTheScreen() throws Exception {

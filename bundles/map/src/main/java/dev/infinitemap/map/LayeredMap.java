@@ -46,6 +46,8 @@ final class LayeredMap {
         }
     }
 
+    private static final long[] NO_CELLS = {};
+
     /** Marks a touched cell that no longer has a tile in the changing layer. */
     private static final Object NONE = new Object();
 
@@ -137,7 +139,7 @@ final class LayeredMap {
     private MapChange recompose(LongObjectMap<Object> touched, Layer own) {
         List<PlacedTile> put = new ArrayList<>(touched.size());
         long[] removed = new long[touched.size()];
-        long[] below = new long[touched.size()];
+        long[][] below = { null }; // made when first needed: most deltas change only cells they show
         int[] counts = { 0, 0 }; // removed, below
         touched.forEachEntry((cell, now) -> {
             PlacedTile before = top.get(cell);
@@ -155,11 +157,14 @@ final class LayeredMap {
                 }
                 put.add(best);
             } else if (!best.compositor().equals(own.compositor)) {
-                below[counts[1]++] = cell; // own's tile changed under another's
+                if (below[0] == null) {
+                    below[0] = new long[touched.size()];
+                }
+                below[0][counts[1]++] = cell; // own's tile changed under another's
             }
         });
         revision++;
-        return new MapChange(revision, own.compositor, put, Arrays.copyOf(removed, counts[0]), Arrays.copyOf(below, counts[1]));
+        return new MapChange(revision, own.compositor, put, Arrays.copyOf(removed, counts[0]), below[0] == null ? NO_CELLS : Arrays.copyOf(below[0], counts[1]));
     }
 
     /**
