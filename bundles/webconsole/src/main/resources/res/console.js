@@ -23,6 +23,16 @@
     return response.json();
   }
 
+  // A table cell with a compositor's state as a coloured pill.
+  function statePill(kind, label) {
+    const state = document.createElement('span');
+    state.className = 'im-state ' + kind;
+    state.textContent = label;
+    const td = document.createElement('td');
+    td.appendChild(state);
+    return td;
+  }
+
   async function refresh() {
     try {
       // One compositor's deltas: the latest 15 of it among the last 1,000 of the map.
@@ -41,25 +51,15 @@
       compositors.sort((a, b) => b.layer - a.layer || a.name.localeCompare(b.name));
       el('im-compositor-rows').replaceChildren(...compositors.map((c) => {
         const tr = document.createElement('tr');
-        const state = document.createElement('span');
-        state.className = 'im-state ' + c.state;
-        state.textContent = c.state;
-        const stateCell = document.createElement('td');
-        stateCell.appendChild(state);
         tr.append(cell(c.name), cell(c.kind),
           cell(c.kind === 'bundle' ? c.bundle.symbolicName + ' ' + c.bundle.version + ' (#' + c.bundle.id + ')' : c.file),
-          cell(c.layer), cell(c.tiles.toLocaleString('en')), stateCell,
+          cell(c.layer), cell(c.tiles.toLocaleString('en')), statePill(c.state, c.state),
           cell(c.lastUpdate ? new Date(c.lastUpdate).toLocaleTimeString() : '–'), cell(c.lastError || '', 'im-error'));
         return tr;
       }), ...unusable.map((u) => {
         // A file in deploy/ that is no bundle at all: listed with why, not only in the log.
         const tr = document.createElement('tr');
-        const state = document.createElement('span');
-        state.className = 'im-state failed';
-        state.textContent = 'not installed';
-        const stateCell = document.createElement('td');
-        stateCell.appendChild(state);
-        tr.append(cell(u.file), cell('file'), cell(u.file), cell('–'), cell('–'), stateCell,
+        tr.append(cell(u.file), cell('file'), cell(u.file), cell('–'), cell('–'), statePill('failed', 'not installed'),
           cell(new Date(u.since).toLocaleTimeString()), cell(u.reason, 'im-error'));
         return tr;
       }));

@@ -46,8 +46,6 @@ final class LayeredMap {
         }
     }
 
-    private static final long[] NO_CELLS = {};
-
     /** Marks a touched cell that no longer has a tile in the changing layer. */
     private static final Object NONE = new Object();
 
@@ -55,6 +53,9 @@ final class LayeredMap {
     private final LongObjectMap<PlacedTile> top = new LongObjectMap<>();
     private final ChunkIndex index = new ChunkIndex();
     private LongObjectMap<Object> scratchCells;
+    private static final int KEPT_SCRATCH = 1 << 16;
+    private long[] removedScratch = new long[64];
+    private long[] belowScratch = new long[64];
     private long revision;
 
     /** A map at revision 0. */
@@ -138,8 +139,15 @@ final class LayeredMap {
 
     private MapChange recompose(LongObjectMap<Object> touched, Layer own) {
         List<PlacedTile> put = new ArrayList<>(touched.size());
-        long[] removed = new long[touched.size()];
-        long[][] below = { null }; // made when first needed: most deltas change only cells they show
+        // Both reused between deltas of up to 65,536 cells and copied at their length: two arrays of
+        // the touched size per delta were garbage. A bigger delta's are its own, not kept.
+        int size = touched.size();
+        if (size <= KEPT_SCRATCH && removedScratch.length < size) {
+            removedScratch = new long[Math.min(KEPT_SCRATCH, Math.max(size, 2 * removedScratch.length))];
+            belowScratch = new long[removedScratch.length];
+        }
+        long[] removed = size <= KEPT_SCRATCH ? removedScratch : new long[size];
+        long[] below = size <= KEPT_SCRATCH ? belowScratch : new long[size];
         int[] counts = { 0, 0 }; // removed, below
         touched.forEachEntry((cell, now) -> {
             PlacedTile before = top.get(cell);
@@ -157,14 +165,11 @@ final class LayeredMap {
                 }
                 put.add(best);
             } else if (!best.compositor().equals(own.compositor)) {
-                if (below[0] == null) {
-                    below[0] = new long[touched.size()];
-                }
-                below[0][counts[1]++] = cell; // own's tile changed under another's
+                below[counts[1]++] = cell; // own's tile changed under another's
             }
         });
         revision++;
-        return new MapChange(revision, own.compositor, put, Arrays.copyOf(removed, counts[0]), below[0] == null ? NO_CELLS : Arrays.copyOf(below[0], counts[1]));
+        return new MapChange(revision, own.compositor, put, Arrays.copyOf(removed, counts[0]), Arrays.copyOf(below, counts[1]));
     }
 
     /**

@@ -73,6 +73,17 @@ class ChangeLogTest {
     }
 
     @Test
+    void cellsChangedBelowTheTopCountTowardsTheBound() {
+        ChangeLog log = new ChangeLog(100, 10);
+        log.add(new MapChange(1, "test", List.of(), new long[] { 1, 2 }, new long[] { 3, 4, 5 }));
+        assertEquals(5, log.cells(), "2 removed and 3 changed below");
+        log.add(new MapChange(2, "test", List.of(), new long[0], new long[] { 1, 2, 3, 4, 5, 6 }));
+        assertEquals(6, log.cells(), "11 is over the bound: the oldest went");
+        log.add(change(3, 1));
+        assertEquals(7, log.cells(), "both kept");
+    }
+
+    @Test
     void aNewMapCanBeCaughtUpFromRevisionZero() {
         ChangeLog log = new ChangeLog(10, 1_000);
         log.add(new MapChange(1, "test", List.of(), new long[0]));

@@ -50,17 +50,21 @@ public class MapCommands {
     @Descriptor("lists the compositors: name, kind, source, layer, tiles, state and last error; then the files in deploy/ that cannot be used")
     public String list() {
         StringJoiner out = new StringJoiner("\n");
-        out.add(String.format(Locale.ROOT, "%-20s %-8s %-45s %6s %8s  %-10s %s", "NAME", "KIND", "SOURCE", "LAYER", "TILES", "STATE", "LAST ERROR"));
+        out.add(row("NAME", "KIND", "SOURCE", "LAYER", "TILES", "STATE", "LAST ERROR"));
         for (CompositorInfo info : registry.compositors()) {
             String source = info.file().map(f -> "deploy/" + f)
                     .orElseGet(() -> info.bundle().map(b -> b.symbolicName() + " [" + b.id() + "]").orElse(""));
-            out.add(String.format(Locale.ROOT, "%-20s %-8s %-45s %6d %8d  %-10s %s", info.name(), info.kind().name().toLowerCase(Locale.ROOT),
-                    source, info.layer(), info.tiles(), info.state().name().toLowerCase(Locale.ROOT), info.lastError().orElse("")));
+            out.add(row(info.name(), info.kind().name().toLowerCase(Locale.ROOT), source, info.layer(), info.tiles(),
+                    info.state().name().toLowerCase(Locale.ROOT), info.lastError().orElse("")));
         }
         // Files that are no bundle at all have no compositor, but a user looking for a jar's tiles wants them here.
-        registry.unusableFiles().forEach(u -> out.add(String.format(Locale.ROOT, "%-20s %-8s %-45s %6s %8s  %-10s %s", "-", "file", u.file(), "-", "-",
-                "unusable", u.reason())));
+        registry.unusableFiles().forEach(u -> out.add(row("-", "file", u.file(), "-", "-", "unusable", u.reason())));
         return out.toString();
+    }
+
+    /** One line of {@link #list()}: name, kind, source, layer, tiles, state, last error. */
+    private static String row(Object... columns) {
+        return String.format(Locale.ROOT, "%-20s %-8s %-45s %6s %8s  %-10s %s", columns);
     }
 
     @Descriptor("shows the top tile of each cell in an inclusive rectangle")
