@@ -225,26 +225,36 @@ final class LayeredMap {
         if (hidden.isEmpty()) {
             return tiles(x0, y0, x1, y1);
         }
+        Layer[] shown = shownLayers(hidden);
         List<PlacedTile> result = new ArrayList<>();
         index.cellsIn(x0, y0, x1, y1, cell -> {
-            PlacedTile shown = shownWithout(cell, hidden);
-            if (shown != null) {
-                result.add(shown);
+            PlacedTile tile = shownWithout(cell, hidden, shown);
+            if (tile != null) {
+                result.add(tile);
             }
         });
         return result;
     }
 
+    /** The layers not hidden, highest first: a cell's search stops below the first layer that has its tile. */
+    private Layer[] shownLayers(Set<String> hidden) {
+        return layers.values().stream().filter(layer -> !hidden.contains(layer.compositor))
+                .sorted(Comparator.comparingInt((Layer layer) -> layer.layer).reversed()).toArray(Layer[]::new);
+    }
+
     /** The tile a cell shows without the hidden compositors', or null when only theirs are there. */
-    private PlacedTile shownWithout(long cell, Set<String> hidden) {
-        PlacedTile shown = top.get(cell);
-        if (shown == null || !hidden.contains(shown.compositor())) {
-            return shown;
+    private PlacedTile shownWithout(long cell, Set<String> hidden, Layer[] shown) {
+        PlacedTile top = this.top.get(cell);
+        if (top == null || !hidden.contains(top.compositor())) {
+            return top;
         }
         Layer bestLayer = null;
         Tile bestTile = null;
-        for (Layer layer : layers.values()) {
-            Tile candidate = hidden.contains(layer.compositor) ? null : layer.cells.get(cell);
+        for (Layer layer : shown) {
+            if (bestLayer != null && layer.layer < bestLayer.layer) {
+                break; // a lower layer cannot cover it
+            }
+            Tile candidate = layer.cells.get(cell);
             if (candidate != null && (bestTile == null || covers(layer.layer, candidate.timestamp(), layer.compositor,
                     bestLayer.layer, bestTile.timestamp(), bestLayer.compositor))) {
                 bestLayer = layer;
@@ -326,9 +336,10 @@ final class LayeredMap {
         if (hidden.isEmpty()) {
             return overview(x0, y0, x1, y1, shift);
         }
+        Layer[] shown = shownLayers(hidden);
         List<PlacedTile> result = new ArrayList<>();
         PlacedTile[] found = new PlacedTile[1];
-        index.firstPerSquare(x0, y0, x1, y1, shift, cell -> (found[0] = shownWithout(cell, hidden)) != null, cell -> result.add(found[0]));
+        index.firstPerSquare(x0, y0, x1, y1, shift, cell -> (found[0] = shownWithout(cell, hidden, shown)) != null, cell -> result.add(found[0]));
         return result;
     }
 }
