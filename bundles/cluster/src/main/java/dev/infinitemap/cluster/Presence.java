@@ -1,0 +1,76 @@
+package dev.infinitemap.cluster;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who is still there, by the log's own clock: each runtime's heartbeats carry the time the log
+ * appended them, and "now" is the latest such time seen. So a runtime whose log is unreachable
+ * sees no time pass and declares nobody dead, and all runtimes judge by one clock. Of the
+ * runtimes online, the one with the smallest id records the decision; another that records it
+ * too (it thought itself the smallest a moment ago) changes nothing, as the first decision for
+ * an incarnation is the one applied. Not thread-safe: the engine's reader thread calls it.
+ */
+final class Presence {
+
+    private record Seen(RuntimeRecord last, long at) {
+    }
+
+    private final String self;
+    private final long detectionMillis;
+    private final Map<String, Seen> online = new HashMap<>();
+    private long now = Long.MIN_VALUE;
+
+    /**
+     * @param self this runtime's id
+     * @param detectionMillis how long a runtime may stay silent before it is declared gone
+     */
+    Presence(String self, long detectionMillis) {
+        this.self = self;
+        this.detectionMillis = detectionMillis;
+    }
+
+    /** A runtime record as the log gave it, with the time the log appended it. */
+    void heard(RuntimeRecord record, long logMillis) {
+        now = Math.max(now, logMillis);
+        Seen before = online.get(record.runtime());
+        if (before != null && before.last().epoch() > record.epoch()) {
+            return; // an older incarnation's leftovers
+        }
+        if (record.state() == RuntimeRecord.State.GONE) {
+            online.remove(record.runtime());
+        } else {
+            online.put(record.runtime(), new Seen(record, logMillis));
+        }
+    }
+
+    /** @return the latest log time seen, or {@code Long.MIN_VALUE} before any */
+    long now() {
+        return now;
+    }
+
+    /**
+     * @return the decisions this runtime is to record now: each runtime silent for the detection
+     *         time, gone with the policy it announced; empty unless this runtime has the smallest
+     *         id of those still heard
+     */
+    List<RuntimeRecord> toDeclare() {
+        List<RuntimeRecord> silent = new ArrayList<>();
+        String decider = null;
+        for (Seen seen : online.values()) {
+            String runtime = seen.last().runtime();
+            if (!runtime.equals(self) && now - seen.at() > detectionMillis) {
+                silent.add(new RuntimeRecord(runtime, seen.last().epoch(), RuntimeRecord.State.GONE, seen.last().onDeath()));
+            } else if (decider == null || runtime.compareTo(decider) < 0) {
+                decider = runtime;
+            }
+        }
+        if (!self.equals(decider) && !(decider == null || self.compareTo(decider) < 0)) {
+            return List.of();
+        }
+        silent.sort(java.util.Comparator.comparing(RuntimeRecord::runtime));
+        return silent;
+    }
+}
