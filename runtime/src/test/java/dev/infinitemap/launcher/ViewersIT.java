@@ -455,6 +455,7 @@ class ViewersIT {
         RuntimeProcess.awaitCondition("the ground applied", TIMEOUT, () -> runtime.log().contains("deploy/moving-ground.manifest.json applied"));
         try (WsClient client = new WsClient(runtime.port, "?mode=batch&viewport=" + rects[0]).answeringHeartbeats()) {
             java.util.Random random = new java.util.Random(11);
+            long written = 0; // the revision of the latest write's delta
             for (int write = 1; write <= 30; write++) {
                 java.util.Map<String, Integer> chosen = new java.util.LinkedHashMap<>();
                 while (chosen.size() < 300) { // 300 cells in and around both viewports, a brick each
@@ -467,10 +468,8 @@ class ViewersIT {
                 runtime.deploy("moving.manifest.json", ("{\"layer\":1,\"tiles\":{" + cells + "}}").getBytes(StandardCharsets.UTF_8));
                 String[] moved = rects[write % 2].split(",");
                 client.send("{\"type\":\"viewport\",\"x0\":" + moved[0] + ",\"y0\":" + moved[1] + ",\"x1\":" + moved[2] + ",\"y1\":" + moved[3] + "}");
-                int written = write;
-                RuntimeProcess.awaitCondition("write " + write + " applied", TIMEOUT,
-                        () -> runtime.log().lines().filter(l -> l.contains("deploy/moving.manifest.json applied")).count() >= written);
-                assertSameAsTheMap(view, client, rects[write % 2]);
+                written = awaitDeltaOf("moving", written);
+                assertSameAsTheMap(view, client, rects[write % 2], "", written);
             }
         } finally {
             Files.deleteIfExists(runtime.home.resolve("deploy/moving.manifest.json"));
@@ -492,6 +491,7 @@ class ViewersIT {
         try (WsClient client = new WsClient(runtime.port, "?mode=batch&viewport=" + viewport + "&hide=hide-cover").answeringHeartbeats()) {
             java.util.Random random = new java.util.Random(5);
             String hidden = "hide-cover";
+            long written = 0; // the revision of the latest write's delta
             for (int write = 1; write <= 24; write++) {
                 String file = write % 3 == 0 ? "hide-top" : "hide-cover"; // the top covers the cover, which covers the ground
                 java.util.Map<String, Integer> chosen = new java.util.LinkedHashMap<>();
@@ -509,10 +509,8 @@ class ViewersIT {
                     client.send("{\"type\":\"viewport\",\"x0\":90000,\"y0\":90000,\"x1\":90199,\"y1\":90199,\"hide\":[\""
                             + hidden.replace(",", "\",\"") + "\"]}");
                 }
-                String written = file;
-                RuntimeProcess.awaitCondition("write " + write + " applied", TIMEOUT, () -> runtime.log().lines()
-                        .filter(l -> l.contains("deploy/" + written + ".manifest.json applied")).count() >= appliedWrites(stamp, written));
-                assertSameAsTheMap(view, client, viewport, hidden);
+                written = awaitDeltaOf(file, written);
+                assertSameAsTheMap(view, client, viewport, hidden, written);
                 if (hidden.equals("hide-cover")) {
                     assertTrue(view.cells.values().stream().noneMatch(brick -> brick.startsWith("hide-cover")), "no tile of the hidden compositor shows");
                 }
@@ -524,23 +522,30 @@ class ViewersIT {
         }
     }
 
-    /** How many of the writes 1..write went to the file: every third to the top, the others to the cover. */
-    private static long appliedWrites(int write, String file) {
-        return file.equals("hide-top") ? write / 3 : write - write / 3;
-    }
-
-    private static void assertSameAsTheMap(Viewed view, WsClient client, String viewport) throws Exception {
-        assertSameAsTheMap(view, client, viewport, "");
-    }
-
-    // Once the client is past the map's present revision in the viewport it asked for last, it
-    // holds exactly the map's cells there. The clock ticks elsewhere: its boxes bring it past.
-    private static void assertSameAsTheMap(Viewed view, WsClient client, String viewport, String hidden) throws Exception {
-        long revision = Long.parseLong(body("/infinitemap/api/status").replaceAll(".*\"revision\":(\\d+).*", "$1"));
-        RuntimeProcess.awaitCondition("the client in " + viewport + " hiding [" + hidden + "] past revision " + revision, TIMEOUT, () -> {
-            view.take(client);
-            return view.revision >= revision && view.viewport.equals(viewport) && view.hidden.equals(hidden);
+    /**
+     * The revision of a compositor's latest delta, once the map has one newer than {@code after}:
+     * the log's "applied" line comes when the delta is posted, before the map has applied it.
+     */
+    private static long awaitDeltaOf(String compositor, long after) throws Exception {
+        long[] latest = { 0 };
+        Pattern own = Pattern.compile("\\{\"revision\":(\\d+),\"compositor\":" + Pattern.quote("\"" + compositor + "\""));
+        RuntimeProcess.awaitCondition("a delta of " + compositor + " after revision " + after, TIMEOUT, () -> {
+            Matcher m = own.matcher(body("/infinitemap/api/deltas?limit=1000"));
+            latest[0] = m.find() ? Long.parseLong(m.group(1)) : 0; // newest first
+            return latest[0] > after;
         });
+        return latest[0];
+    }
+
+    // Once the client is past the write's revision in the viewport it asked for last, it holds
+    // exactly the map's cells there: nothing but the write changes them, and the clock ticking
+    // elsewhere brings the client past it with its boxes.
+    private static void assertSameAsTheMap(Viewed view, WsClient client, String viewport, String hidden, long written) throws Exception {
+        RuntimeProcess.awaitCondition("the client in " + viewport + " hiding [" + hidden + "] past revision " + written, TIMEOUT, () -> {
+            view.take(client);
+            return view.revision >= written && view.viewport.equals(viewport) && view.hidden.equals(hidden);
+        });
+        long revision = view.revision;
         String[] r = viewport.split(",");
         java.util.Map<String, String> expected = new java.util.TreeMap<>();
         Viewed.tiles(body("/infinitemap/api/tiles?x0=" + r[0] + "&y0=" + r[1] + "&x1=" + r[2] + "&y1=" + r[3] + (hidden.isEmpty() ? "" : "&hide=" + hidden)), expected);
