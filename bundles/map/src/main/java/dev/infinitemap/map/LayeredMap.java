@@ -190,9 +190,20 @@ final class LayeredMap {
         if (!before.compositor().equals(own.compositor)) {
             return before;
         }
+        return topAmong(cell, layers.values(), false);
+    }
+
+    /**
+     * The tile of a cell that covers the others among some layers, or null when none has one.
+     * Layers sorted highest first end the search below the first layer that has a tile there.
+     */
+    private static PlacedTile topAmong(long cell, Iterable<Layer> candidates, boolean highestFirst) {
         Layer bestLayer = null;
         Tile bestTile = null;
-        for (Layer layer : layers.values()) {
+        for (Layer layer : candidates) {
+            if (highestFirst && bestLayer != null && layer.layer < bestLayer.layer) {
+                break; // a lower layer cannot cover it
+            }
             Tile candidate = layer.cells.get(cell);
             if (candidate != null && (bestTile == null || covers(layer.layer, candidate.timestamp(), layer.compositor,
                     bestLayer.layer, bestTile.timestamp(), bestLayer.compositor))) {
@@ -225,7 +236,7 @@ final class LayeredMap {
         if (hidden.isEmpty()) {
             return tiles(x0, y0, x1, y1);
         }
-        Layer[] shown = shownLayers(hidden);
+        List<Layer> shown = shownLayers(hidden);
         List<PlacedTile> result = new ArrayList<>();
         index.cellsIn(x0, y0, x1, y1, cell -> {
             PlacedTile tile = shownWithout(cell, hidden, shown);
@@ -237,31 +248,18 @@ final class LayeredMap {
     }
 
     /** The layers not hidden, highest first: a cell's search stops below the first layer that has its tile. */
-    private Layer[] shownLayers(Set<String> hidden) {
+    private List<Layer> shownLayers(Set<String> hidden) {
         return layers.values().stream().filter(layer -> !hidden.contains(layer.compositor))
-                .sorted(Comparator.comparingInt((Layer layer) -> layer.layer).reversed()).toArray(Layer[]::new);
+                .sorted(Comparator.comparingInt((Layer layer) -> layer.layer).reversed()).toList();
     }
 
     /** The tile a cell shows without the hidden compositors', or null when only theirs are there. */
-    private PlacedTile shownWithout(long cell, Set<String> hidden, Layer[] shown) {
+    private PlacedTile shownWithout(long cell, Set<String> hidden, List<Layer> shown) {
         PlacedTile top = this.top.get(cell);
         if (top == null || !hidden.contains(top.compositor())) {
             return top;
         }
-        Layer bestLayer = null;
-        Tile bestTile = null;
-        for (Layer layer : shown) {
-            if (bestLayer != null && layer.layer < bestLayer.layer) {
-                break; // a lower layer cannot cover it
-            }
-            Tile candidate = layer.cells.get(cell);
-            if (candidate != null && (bestTile == null || covers(layer.layer, candidate.timestamp(), layer.compositor,
-                    bestLayer.layer, bestTile.timestamp(), bestLayer.compositor))) {
-                bestLayer = layer;
-                bestTile = candidate;
-            }
-        }
-        return bestTile == null ? null : bestLayer.place(bestTile);
+        return topAmong(cell, shown, true);
     }
 
     /** @return {x0, y0, x1, y1} around every tile, or null when the map is empty */
@@ -336,7 +334,7 @@ final class LayeredMap {
         if (hidden.isEmpty()) {
             return overview(x0, y0, x1, y1, shift);
         }
-        Layer[] shown = shownLayers(hidden);
+        List<Layer> shown = shownLayers(hidden);
         List<PlacedTile> result = new ArrayList<>();
         PlacedTile[] found = new PlacedTile[1];
         index.firstPerSquare(x0, y0, x1, y1, shift, cell -> (found[0] = shownWithout(cell, hidden, shown)) != null, cell -> result.add(found[0]));
