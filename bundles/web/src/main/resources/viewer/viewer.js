@@ -432,10 +432,13 @@
   });
 
   // The permalink: #x,y,zoom (the centre cell and pixels a cell), kept in the address as the camera moves.
+  // #x,y,zoom, and ;hide=name,... when compositors are hidden.
   function fromHash() {
-    const m = /^#(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d+(?:\.\d+)?(?:e-?\d+)?)$/.exec(location.hash);
+    const m = /^#(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?),(\d+(?:\.\d+)?(?:e-?\d+)?)(?:;hide=([^;]*))?$/.exec(location.hash);
     if (!m) return false;
     state.camera = { x: +m[1], y: +m[2], zoom: Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, +m[3])) };
+    const names = m[4] ? m[4].split(',').filter((n) => n).map(decodeURIComponent) : [];
+    if (names.slice().sort().join(',') !== Array.from(hidden).sort().join(',')) setHidden(names);
     dirty = true;
     return true;
   }
@@ -447,7 +450,8 @@
       hashTimer = null;
       const c = state.camera;
       const digits = c.zoom >= 1 ? 2 : 8;
-      history.replaceState(null, '', '#' + Math.floor(c.x) + ',' + Math.floor(c.y) + ',' + +c.zoom.toPrecision(digits));
+      history.replaceState(null, '', '#' + Math.floor(c.x) + ',' + Math.floor(c.y) + ',' + +c.zoom.toPrecision(digits)
+        + (hidden.size ? ';hide=' + Array.from(hidden).sort().map(encodeURIComponent).join(',') : ''));
     }, 250);
   }
 
@@ -504,6 +508,7 @@
     hidden = new Set(names);
     slippy.clear();
     dirty = true;
+    toHash();
     if (socket && socket.readyState === WebSocket.OPEN) askForViewport();
     compositorsChanged();
   }

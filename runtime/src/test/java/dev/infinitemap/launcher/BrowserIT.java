@@ -392,6 +392,13 @@ class BrowserIT {
                 .getBytes(StandardCharsets.UTF_8));
         await("a change below the hidden cover, live", () -> String.valueOf(js(tile)).contains("changed-under.png"));
         screenshot("viewer-hidden-compositor");
+        await("the hidden set in the permalink", () -> String.valueOf(js("return location.hash")).endsWith(";hide=hide-over"));
+        browser.get(viewer() + "#800001.5,800000.5,32;hide=hide-over");
+        browser.navigate().refresh();
+        await("a fresh page from the permalink hides it too", () -> "live".equals(js("return window.infinitemap.connection"))
+                && Boolean.TRUE.equals(js("return window.infinitemap.loaded")) && "null".equals(String.valueOf(js(beside))));
+        assertEquals(List.of("hide-over"), js("return window.infinitemap.hidden"));
+        await("its row marked hidden", () -> Boolean.TRUE.equals(js("const r = " + over + "; return !!r && r.classList.contains('hidden-layer')")));
 
         // Zoomed out the slippy tiles leave it out too: the cell only the cover has shows the page's ground.
         js("window.infinitemap.moveTo(800001.5, 800000.5, 4)");
