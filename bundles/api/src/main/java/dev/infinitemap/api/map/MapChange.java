@@ -15,6 +15,8 @@ public final class MapChange {
     private final long[] removed;
     private final long[] changedBelow;
 
+    private static final long[] NONE = {};
+
     /**
      * @param revision the map revision this change produced
      * @param compositor the compositor whose delta made this change
@@ -23,10 +25,13 @@ public final class MapChange {
      *        {@link dev.infinitemap.api.CellKey#pack(int, int)}
      */
     public MapChange(long revision, String compositor, List<PlacedTile> put, long[] removed) {
-        this(revision, compositor, put, removed, new long[0]);
+        this(revision, compositor, put, removed.clone(), NONE);
     }
 
     /**
+     * A change that keeps the two arrays as they are, without a copy: the caller must not change
+     * them afterwards (the getters hand out copies).
+     *
      * @param revision the map revision this change produced
      * @param compositor the compositor whose delta made this change
      * @param put cells whose top tile is new or different
@@ -34,14 +39,16 @@ public final class MapChange {
      *        {@link dev.infinitemap.api.CellKey#pack(int, int)}
      * @param changedBelow cells where the compositor's tile changed (or went) below another
      *        compositor's, whose top tile stayed, packed likewise
+     * @throws NullPointerException when an argument is null
      * @since 1.5
      */
     public MapChange(long revision, String compositor, List<PlacedTile> put, long[] removed, long[] changedBelow) {
+        // Kept, not copied: the map makes these arrays for this change alone, at their length.
         this.revision = revision;
         this.compositor = compositor;
         this.put = List.copyOf(put);
-        this.removed = removed.clone();
-        this.changedBelow = changedBelow.clone();
+        this.removed = removed.length == 0 ? NONE : removed;
+        this.changedBelow = changedBelow.length == 0 ? NONE : changedBelow;
     }
 
     /** @return the map revision this change produced */
