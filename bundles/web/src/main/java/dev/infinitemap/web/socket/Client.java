@@ -266,6 +266,10 @@ public final class Client implements Session.Listener.AutoDemanding {
             return;
         }
         Viewport.Bounds box = hides ? change.boundsWithBelow() : change.bounds();
+        if (hides && !viewport.cheapToSee(change.change(), box)) {
+            restart(null); // its viewport again, read on the catch-up thread: too much to read here for every client
+            return;
+        }
         if (!viewport.covers(box)) {
             String area = change.areaMessage(hides);
             if (queue.size() >= limits.messages() || queuedChars + area.length() > limits.chars()) {

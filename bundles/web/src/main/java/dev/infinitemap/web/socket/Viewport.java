@@ -24,8 +24,8 @@ record Viewport(int x0, int y0, int x1, int y1, Set<String> hidden) {
         if (x0 > x1 || y0 > y1) {
             throw new IllegalArgumentException("a viewport needs x0 <= x1 and y0 <= y1");
         }
-        if (cells(x0, y0, x1, y1) > MAX_CELLS) {
-            throw new IllegalArgumentException("a viewport holds at most " + MAX_CELLS + " cells, not " + cells(x0, y0, x1, y1));
+        if (area(x0, y0, x1, y1) > MAX_CELLS) {
+            throw new IllegalArgumentException("a viewport holds at most " + MAX_CELLS + " cells, not " + area(x0, y0, x1, y1));
         }
         if (hidden.size() > HiddenCompositors.MAX) {
             throw new IllegalArgumentException("a viewport hides at most " + HiddenCompositors.MAX + " compositors, not " + hidden.size());
@@ -64,9 +64,6 @@ record Viewport(int x0, int y0, int x1, int y1, Set<String> hidden) {
         return new Viewport(bounds[0], bounds[1], bounds[2], bounds[3]);
     }
 
-    private static long cells(long x0, long y0, long x1, long y1) {
-        return (x1 - x0 + 1) * (y1 - y0 + 1);
-    }
 
     boolean contains(int x, int y) {
         return x >= x0 && x <= x1 && y >= y0 && y <= y1;
@@ -115,9 +112,64 @@ record Viewport(int x0, int y0, int x1, int y1, Set<String> hidden) {
      * @return the change as seen, or null when nothing of it is inside
      */
     MapChange seenWithout(MapChange change, Bounds all, ShownWithout map) {
-        if (hidden.contains(change.compositor()) || all == null || all.x1() < x0 || all.x0() > x1 || all.y1() < y0 || all.y0() > y1) {
+        if (hidden.contains(change.compositor()) || !overlaps(all)) {
             return null;
         }
+        Set<Long> cells = cellsInside(change);
+        if (cells.isEmpty()) {
+            return null;
+        }
+        int cx0 = Math.max(x0, all.x0());
+        int cy0 = Math.max(y0, all.y0());
+        int cx1 = Math.min(x1, all.x1());
+        int cy1 = Math.min(y1, all.y1());
+        List<PlacedTile> shown;
+        if (area(cx0, cy0, cx1, cy1) <= MAX_READ_CELLS) {
+            shown = map.tiles(cx0, cy0, cx1, cy1, hidden);
+        } else { // a few cells far apart: each on its own
+            shown = new ArrayList<>();
+            for (long cell : cells) {
+                shown.addAll(map.tiles(CellKey.x(cell), CellKey.y(cell), CellKey.x(cell), CellKey.y(cell), hidden));
+            }
+        }
+        List<PlacedTile> put = new ArrayList<>();
+        for (PlacedTile tile : shown) {
+            if (cells.remove(tile.tile().cell())) {
+                put.add(tile);
+            }
+        }
+        return new MapChange(change.revision(), change.compositor(), put, cells.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /**
+     * Cells one change may make a viewport that hides compositors read again on the feed's fan-out
+     * thread, which every client shares: a rectangle of this many, or this many cells one by one.
+     */
+    static final int MAX_READ_CELLS = 65_536;
+    static final int MAX_CELL_READS = 1_024;
+
+    /**
+     * @return whether {@link #seenWithout} reads little for this change; when not, the client is
+     *         sent its viewport again instead, read on the catch-up thread like any viewport
+     */
+    boolean cheapToSee(MapChange change, Bounds all) {
+        if (hidden.contains(change.compositor()) || !overlaps(all)) {
+            return true;
+        }
+        long box = area(Math.max(x0, all.x0()), Math.max(y0, all.y0()), Math.min(x1, all.x1()), Math.min(y1, all.y1()));
+        return box <= MAX_READ_CELLS || change.put().size() + change.removedCellCount() + change.changedBelowCount() <= MAX_CELL_READS;
+    }
+
+    private boolean overlaps(Bounds all) {
+        return all != null && all.x1() >= x0 && all.x0() <= x1 && all.y1() >= y0 && all.y0() <= y1;
+    }
+
+    private static long area(long x0, long y0, long x1, long y1) {
+        return (x1 - x0 + 1) * (y1 - y0 + 1);
+    }
+
+    /** The change's cells inside, put, removed and changed below the top. */
+    private Set<Long> cellsInside(MapChange change) {
         Set<Long> cells = new java.util.HashSet<>();
         for (PlacedTile placed : change.put()) {
             cells.add(placed.tile().cell());
@@ -129,16 +181,7 @@ record Viewport(int x0, int y0, int x1, int y1, Set<String> hidden) {
             cells.add(cell);
         }
         cells.removeIf(cell -> !contains(CellKey.x(cell), CellKey.y(cell)));
-        if (cells.isEmpty()) {
-            return null;
-        }
-        List<PlacedTile> put = new ArrayList<>();
-        for (PlacedTile shown : map.tiles(Math.max(x0, all.x0()), Math.max(y0, all.y0()), Math.min(x1, all.x1()), Math.min(y1, all.y1()), hidden)) {
-            if (cells.remove(shown.tile().cell())) {
-                put.add(shown);
-            }
-        }
-        return new MapChange(change.revision(), change.compositor(), put, cells.stream().mapToLong(Long::longValue).toArray());
+        return cells;
     }
 
     /** @return whether every cell of the change is inside */

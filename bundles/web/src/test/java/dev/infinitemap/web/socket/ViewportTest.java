@@ -94,6 +94,31 @@ class ViewportTest {
         assertEquals(1, reads.size());
     }
 
+    @Test
+    void aChangeFarApartInABigHidingViewportIsReadCellByCellAndOneThatIsBigEverywhereSendsTheViewportAgain() {
+        Viewport wide = new Viewport(0, 0, 999, 999).hiding("roads");
+        MapChange corners = new MapChange(3, "terrain", List.of(placed(0, 0), placed(999, 999)), new long[0]);
+        assertTrue(wide.cheapToSee(corners, Viewport.Bounds.of(corners, true)));
+        List<String> reads = new java.util.ArrayList<>();
+        MapChange seen = wide.seenWithout(corners, Viewport.Bounds.of(corners, true), (x0, y0, x1, y1, hidden) -> {
+            reads.add(x0 + "," + y0 + "," + x1 + "," + y1);
+            return List.of(placed(x0, y0));
+        });
+        assertEquals(java.util.Set.of("0,0,0,0", "999,999,999,999"), new java.util.HashSet<>(reads), "two cells, not the million between");
+        assertEquals(2, seen.put().size());
+
+        List<PlacedTile> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= Viewport.MAX_CELL_READS; i++) {
+            many.add(placed(i % 1000, i / 1000 * 999));
+        }
+        MapChange scattered = new MapChange(4, "terrain", many, new long[0]);
+        assertFalse(wide.cheapToSee(scattered, Viewport.Bounds.of(scattered, true)), "too much for the fan-out thread");
+        MapChange byHidden = new MapChange(5, "roads", many, new long[0]);
+        assertTrue(wide.cheapToSee(byHidden, Viewport.Bounds.of(byHidden, true)), "a hidden compositor's change costs nothing");
+        assertTrue(new Viewport(0, 0, 255, 255).hiding("roads").cheapToSee(scattered, Viewport.Bounds.of(scattered, true)),
+                "a viewport of 65,536 cells is read whole");
+    }
+
     private static PlacedTile placed(int x, int y) {
         return new PlacedTile(new Tile(x, y, "b.png", 1), "c", 0);
     }
