@@ -26,6 +26,8 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 final class CoreBundles {
 
     static final String LIST = "conf/bundles.list";
+    /** The cluster's bundles: installed only when the runtime shares its map, uninstalled when it stops sharing. */
+    static final String CLUSTER_LIST = "conf/cluster.list";
     // "reference:" makes the framework read each jar where it lies instead of copying it into
     // its cache: the core bundles never change while the runtime runs, and start-up saves the copy.
     private static final String LOCATION_PREFIX = "reference:";
@@ -39,9 +41,9 @@ final class CoreBundles {
     private CoreBundles() {
     }
 
-    static List<Entry> read(Path home) throws IOException {
+    static List<Entry> read(Path home, String list) throws IOException {
         List<Entry> entries = new ArrayList<>();
-        for (String line : Files.readAllLines(home.resolve(LIST), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(home.resolve(list), StandardCharsets.UTF_8)) {
             String text = line.strip();
             if (text.isEmpty() || text.startsWith("#")) {
                 continue;

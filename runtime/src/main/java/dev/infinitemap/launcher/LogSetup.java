@@ -36,6 +36,8 @@ final class LogSetup {
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         setDefault("org.slf4j.simpleLogger.log.org.apache.felix.http", "warn");
         setDefault("org.slf4j.simpleLogger.log.org.apache.felix.webconsole", "warn");
+        // The Kafka clients of the cluster bundle print every configuration at info; what a user needs, the bridge says.
+        setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
     }
 
     private static void setDefault(String key, String value) {

@@ -67,6 +67,13 @@ public final class Main {
               INFINITEMAP_LEGACY_PORT     a second port for Geometry OS clients (8765 in its
                                           set-up): socket at /, /builder/map/manifest.json
               INFINITEMAP_LEGACY_WEB      a folder of the old web client, served on that port
+              INFINITEMAP_CLUSTER_BOOTSTRAP  Kafka bootstrap servers: share one map with the
+                                          other runtimes there (unset: this runtime alone)
+              INFINITEMAP_CLUSTER_RUNTIME_ID this runtime's id in the cluster (unset: generated
+                                          once, kept in conf/runtime.id)
+              INFINITEMAP_CLUSTER_MAP     the shared map's name (default "default")
+              INFINITEMAP_CLUSTER_ON_DEATH  remove (default) or keep this runtime's tiles when
+                                          it stops or dies
               INFINITEMAP_JAVA_OPTS       extra JVM options (read by bin/infinitemap)
             Drop bundles (*.jar), configurations (*.cfg) and tile manifests (*.manifest.json)
             into deploy/; the viewer is at /infinitemap/, the Web Console at /system/console.
@@ -142,7 +149,10 @@ public final class Main {
     private void startFramework(AdminPassword password) throws Exception {
         List<CoreBundles.Entry> entries;
         try {
-            entries = CoreBundles.read(settings.home());
+            entries = CoreBundles.read(settings.home(), CoreBundles.LIST);
+            if (settings.clustered()) {
+                entries.addAll(CoreBundles.read(settings.home(), CoreBundles.CLUSTER_LIST));
+            }
         } catch (IOException | RuntimeException e) {
             throw new StartupException(EXIT_CONFIGURATION, "cannot read " + CoreBundles.LIST + " in " + settings.home()
                     + " (" + e.getMessage() + "); is this an assembled runtime folder?");
@@ -198,6 +208,10 @@ public final class Main {
         properties.put("org.osgi.service.http.port", String.valueOf(settings.httpPort()));
         settings.legacyPort().ifPresent(port -> properties.put("infinitemap.legacy.port", String.valueOf(port)));
         settings.legacyWeb().ifPresent(folder -> properties.put("infinitemap.legacy.web", folder.toString()));
+        if (settings.clustered()) {
+            properties.putAll(settings.cluster());
+            properties.putIfAbsent(Settings.property("INFINITEMAP_CLUSTER_RUNTIME_ID"), RuntimeId.of(settings.home()));
+        }
         properties.put("felix.webconsole.username", "admin");
         properties.put("felix.webconsole.password", password.webConsoleHash());
 

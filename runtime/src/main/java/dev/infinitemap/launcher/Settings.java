@@ -1,17 +1,24 @@
 package dev.infinitemap.launcher;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * The runtime's settings. Each is an environment variable such as
  * {@code INFINITEMAP_HTTP_PORT}, or a system property of the same name in lower case with dots,
  * {@code -Dinfinitemap.http.port}; the system property wins when both are set.
  */
-record Settings(Path home, String httpHost, int httpPort, Optional<String> adminPassword, OptionalInt legacyPort, Optional<Path> legacyWeb) {
+record Settings(Path home, String httpHost, int httpPort, Optional<String> adminPassword, OptionalInt legacyPort, Optional<Path> legacyWeb,
+        Map<String, String> cluster) {
+
+    /** The cluster settings, passed on as framework properties of the same name in lower case with dots; the cluster bundle checks them. */
+    static final List<String> CLUSTER = List.of("INFINITEMAP_CLUSTER_BOOTSTRAP", "INFINITEMAP_CLUSTER_RUNTIME_ID", "INFINITEMAP_CLUSTER_MAP",
+            "INFINITEMAP_CLUSTER_ON_DEATH", "INFINITEMAP_CLUSTER_HEARTBEAT_MILLIS", "INFINITEMAP_CLUSTER_DETECTION_MILLIS");
 
     static final String DEFAULT_HOST = "127.0.0.1";
     static final int DEFAULT_PORT = 8080;
@@ -45,7 +52,14 @@ record Settings(Path home, String httpHost, int httpPort, Optional<String> admin
         if (password.isPresent() && password.get().equals("admin")) {
             throw new IllegalArgumentException("INFINITEMAP_ADMIN_PASSWORD must not be \"admin\": that is the first password anyone tries");
         }
-        return new Settings(home.toAbsolutePath().normalize(), host, port, password, legacyPort, legacyWeb);
+        Map<String, String> cluster = new TreeMap<>();
+        if (lookup(CLUSTER.get(0), environment, systemProperties).filter(text -> !text.isBlank()).isPresent()) {
+            for (String variable : CLUSTER) {
+                lookup(variable, environment, systemProperties).filter(text -> !text.isBlank())
+                        .ifPresent(value -> cluster.put(property(variable), value.strip()));
+            }
+        }
+        return new Settings(home.toAbsolutePath().normalize(), host, port, password, legacyPort, legacyWeb, Map.copyOf(cluster));
     }
 
     private static int port(String variable, String text) {
@@ -62,11 +76,20 @@ record Settings(Path home, String httpHost, int httpPort, Optional<String> admin
     }
 
     private static Optional<String> lookup(String variable, Map<String, String> environment, Map<?, ?> systemProperties) {
-        Object property = systemProperties.get(variable.toLowerCase(Locale.ROOT).replace('_', '.'));
+        Object property = systemProperties.get(property(variable));
         if (property != null) {
             return Optional.of(property.toString());
         }
         return Optional.ofNullable(environment.get(variable));
+    }
+
+    static String property(String variable) {
+        return variable.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    /** @return whether this runtime shares its map with others (INFINITEMAP_CLUSTER_BOOTSTRAP is set) */
+    boolean clustered() {
+        return !cluster.isEmpty();
     }
 
     /** @return the host a local client connects to: the loopback address when bound to all interfaces */

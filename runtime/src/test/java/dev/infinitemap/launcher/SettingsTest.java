@@ -25,6 +25,17 @@ class SettingsTest {
     }
 
     @Test
+    void theClusterIsOffUnlessItsBootstrapServersAreSetAndThenItsSettingsBecomeFrameworkProperties() {
+        Settings alone = Settings.read(Map.of("INFINITEMAP_CLUSTER_MAP", "site"), Map.of(), HOME);
+        assertTrue(!alone.clustered() && alone.cluster().isEmpty(), "a map name without servers is no cluster");
+        Settings clustered = Settings.read(Map.of("INFINITEMAP_CLUSTER_BOOTSTRAP", " kafka:9092 ", "INFINITEMAP_CLUSTER_MAP", "site",
+                "INFINITEMAP_CLUSTER_ON_DEATH", " "), Map.of("infinitemap.cluster.runtime.id", "east"), HOME);
+        assertTrue(clustered.clustered());
+        assertEquals(Map.of("infinitemap.cluster.bootstrap", "kafka:9092", "infinitemap.cluster.map", "site",
+                "infinitemap.cluster.runtime.id", "east"), clustered.cluster(), "blank settings are left out, system properties count");
+    }
+
+    @Test
     void theLegacyPortIsAPortOtherThanTheMainOne() {
         assertEquals(8765, Settings.read(Map.of("INFINITEMAP_LEGACY_PORT", "8765"), Map.of(), HOME).legacyPort().getAsInt());
         assertTrue(Settings.read(Map.of("INFINITEMAP_LEGACY_PORT", " "), Map.of(), HOME).legacyPort().isEmpty(), "blank counts as unset");

@@ -74,6 +74,13 @@ public class AssembleMojo extends AbstractMojo {
     @Parameter
     private List<String> deployFeatures = List.of();
 
+    /**
+     * Feature files whose bundles the launcher installs only when a setting asks for them: each
+     * gets its own list, {@code conf/<feature name>.list}, beside {@code conf/bundles.list}.
+     */
+    @Parameter
+    private List<String> optionalFeatures = List.of();
+
     @Parameter(defaultValue = "${project.basedir}/../features")
     private java.io.File featuresDirectory;
 
@@ -100,12 +107,12 @@ public class AssembleMojo extends AbstractMojo {
             Map<String, String> launchProperties = new TreeMap<>();
             for (String name : features) {
                 Feature feature = readFeature(name);
-                for (FeatureBundle bundle : feature.getBundles()) {
-                    Path jar = copyArtifact(bundle.getID(), outputDirectory.resolve("bundle"));
-                    Object startLevel = bundle.getMetadata().getOrDefault(START_LEVEL, 1);
-                    startOrder.add(startLevel + " bundle/" + jar.getFileName());
-                }
+                startOrder.addAll(copyBundles(feature, outputDirectory));
                 launchProperties.putAll(launchProperties(feature));
+            }
+            for (String name : optionalFeatures) {
+                Files.write(outputDirectory.resolve("conf/" + name.replaceFirst("\\.json$", "") + ".list"),
+                        copyBundles(readFeature(name), outputDirectory), StandardCharsets.UTF_8);
             }
             for (String name : deployFeatures) {
                 for (FeatureBundle bundle : readFeature(name).getBundles()) {
@@ -119,6 +126,17 @@ public class AssembleMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot assemble the runtime in " + outputDirectory + ": " + e, e);
         }
+    }
+
+    /** @return the feature's lines of a bundle list: start level and jar, in the feature's order */
+    private List<String> copyBundles(Feature feature, Path outputDirectory) throws MojoExecutionException, IOException {
+        List<String> lines = new ArrayList<>();
+        for (FeatureBundle bundle : feature.getBundles()) {
+            Path jar = copyArtifact(bundle.getID(), outputDirectory.resolve("bundle"));
+            Object startLevel = bundle.getMetadata().getOrDefault(START_LEVEL, 1);
+            lines.add(startLevel + " bundle/" + jar.getFileName());
+        }
+        return lines;
     }
 
     private Feature readFeature(String name) throws MojoExecutionException, IOException {

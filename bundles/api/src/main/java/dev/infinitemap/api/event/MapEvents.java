@@ -17,6 +17,13 @@ public final class MapEvents {
     /** Event property: the compositor's layer (Integer). */
     public static final String LAYER = "layer";
 
+    /**
+     * Event property: the id of the runtime a delta came from, set on deltas that another runtime
+     * of the cluster made (String). A handler that forwards local deltas filters them out with
+     * {@code (!(dev.infinitemap.origin=*))}, so nothing goes round in a loop.
+     */
+    public static final String ORIGIN = "dev.infinitemap.origin";
+
     /** Event property: the delta's sequence number in its compositor (Long). */
     public static final String SEQUENCE = "sequence";
 

@@ -1,0 +1,484 @@
+package dev.infinitemap.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.osgi.service.log.Logger;
+
+import dev.infinitemap.api.Tile;
+import dev.infinitemap.api.TileDelta;
+
+/**
+ * This runtime's side of the shared map on Kafka: one compacted topic, {@code im.<map>}, holds
+ * every runtime's layer cells and presence, in one partition, so that every runtime reads the
+ * same records in the same order.
+ * <ul>
+ * <li>The sender thread commits local deltas to the topic in transactions, as many as are
+ * waiting in one (a commit takes milliseconds, so one per delta would cap the rate at a few
+ * hundred a second), and a heartbeat every interval. Its {@code transactional.id} is the
+ * runtime's, so a new incarnation fences an old one that is still writing.</li>
+ * <li>The follower thread reads the topic from its beginning, committed records only, and
+ * feeds {@link RemoteLayers}: remote deltas go to the map, this runtime's own records from
+ * an earlier incarnation are kept to remove what no local compositor has any more.</li>
+ * </ul>
+ * A broker that cannot be reached stops neither: local deltas wait in the sender's queue and
+ * remote layers stay as they are until it is back.
+ */
+final class KafkaCluster {
+
+    /** What the status shows. */
+    enum State {
+        CONNECTING, CATCHING_UP, CAUGHT_UP, UNREACHABLE, FAILED, STOPPED
+    }
+
+    /** Own cells from an earlier incarnation, per compositor, with their layer: to be removed unless a local compositor has them. */
+    private record Leftovers(Map<String, Set<Long>> cells, Map<String, Integer> layers) {
+    }
+
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final long RETRY_MILLIS = 1000;
+
+    private final ClusterSettings settings;
+    private final Logger log;
+    private final Consumer<TileDelta> map;
+    private final long epoch = System.currentTimeMillis() * 1000;
+    private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>(); // TileDelta, RuntimeRecord or Leftovers
+    private final Map<String, Long> sequences = new HashMap<>(); // per local compositor, in this incarnation
+    private final Map<String, Set<Long>> localCells = new HashMap<>(); // what each local compositor holds now
+    private final Thread sender;
+    private final Thread follower;
+    private final CountDownLatch topicReady = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile State state = State.CONNECTING;
+    private volatile String problem;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile RemoteLayers remote;
+
+    KafkaCluster(ClusterSettings settings, Logger log, Consumer<TileDelta> map) {
+        this.settings = settings;
+        this.log = log;
+        this.map = map;
+        this.sender = new Thread(this::send, "infinitemap-cluster-sender");
+        this.follower = new Thread(this::follow, "infinitemap-cluster-follower");
+        sender.setDaemon(true);
+        follower.setDaemon(true);
+    }
+
+    void start() {
+        sender.start();
+        follower.start();
+    }
+
+    /** A local delta, for every other runtime. */
+    void local(TileDelta delta) {
+        outbox.add(delta);
+    }
+
+    State state() {
+        return state;
+    }
+
+    String problem() {
+        return problem;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /** @return the remote layers, or none before the follower has started */
+    List<RemoteLayers.RemoteLayer> remoteLayers() {
+        RemoteLayers layers = remote;
+        return layers == null ? List.of() : layers.layers();
+    }
+
+    /** Says goodbye in the log (this runtime's tiles go or stay, as its policy says), then stops both threads. */
+    void stop() throws InterruptedException {
+        outbox.add(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath()));
+        stopping = true;
+        sender.join(5000);
+        KafkaConsumer<byte[], byte[]> reader = consumer;
+        if (reader != null) {
+            reader.wakeup(); // not an interrupt: that would break the consumer's own close
+        }
+        follower.join(5000);
+        state = State.STOPPED;
+    }
+
+    // ---- sending
+
+    private void send() {
+        Thread.currentThread().setContextClassLoader(getClass().getClassLoader()); // Kafka loads its default classes by name
+        KafkaProducer<byte[], byte[]> producer = null;
+        List<Object> batch = new ArrayList<>();
+        long nextHeartbeat = 0;
+        boolean goodbyeSent = false;
+        while (!goodbyeSent) {
+            try {
+                if (producer == null) {
+                    ensureTopic();
+                    producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+                    producer.initTransactions();
+                    nextHeartbeat = 0;
+                }
+                if (batch.isEmpty()) {
+                    long wait = Math.max(0, nextHeartbeat - System.currentTimeMillis());
+                    Object first = stopping ? outbox.poll() : outbox.poll(wait, TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        batch.add(first);
+                        outbox.drainTo(batch);
+                    }
+                }
+                boolean heartbeat = System.currentTimeMillis() >= nextHeartbeat;
+                if (batch.isEmpty() && !heartbeat) {
+                    continue;
+                }
+                producer.beginTransaction();
+                if (heartbeat) {
+                    producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
+                }
+                boolean goodbye = false;
+                for (Object item : batch) {
+                    goodbye |= write(producer, item);
+                }
+                producer.commitTransaction();
+                goodbyeSent = goodbye;
+                batch.clear();
+                if (heartbeat) {
+                    nextHeartbeat = System.currentTimeMillis() + settings.heartbeatMillis();
+                }
+                recovered();
+            } catch (InterruptedException e) {
+                break;
+            } catch (ProducerFencedException | InvalidProducerEpochException e) {
+                // Another incarnation of this runtime id took over, or this one was declared dead.
+                fail("another runtime with id " + settings.runtime() + " writes to " + settings.topic()
+                        + ", or this one was declared dead: this runtime stopped sending (" + e.getMessage() + ")");
+                break;
+            } catch (KafkaException | IllegalStateException e) {
+                // The transaction's fate is unknown: a new producer aborts it, and the batch is sent
+                // again; a delta that did commit is then in the log twice, which readers drop.
+                unreachable(e);
+                close(producer);
+                producer = null;
+                if (stopping) {
+                    break; // no goodbye without a broker: the others declare this runtime gone after the detection time
+                }
+                try {
+                    Thread.sleep(RETRY_MILLIS); // a back-off between attempts on an unreachable broker, not a wait for an event
+                } catch (InterruptedException interrupted) {
+                    break;
+                }
+            } catch (IllegalArgumentException e) {
+                fail(e.getMessage());
+                break;
+            }
+        }
+        close(producer);
+    }
+
+    /** @return whether the item was this runtime's goodbye */
+    private boolean write(KafkaProducer<byte[], byte[]> producer, Object item) {
+        if (item instanceof TileDelta delta) {
+            long sequence = sequences.merge(delta.compositor(), 1L, Long::sum);
+            long[] removed = delta.removedCells();
+            int parts = delta.upserts().size() + removed.length;
+            for (Tile tile : delta.upserts()) {
+                producer.send(cellRecord(delta.compositor(), delta.layer(), sequence, parts, tile.cell(), tile));
+            }
+            for (long cell : removed) {
+                producer.send(cellRecord(delta.compositor(), delta.layer(), sequence, parts, cell, null));
+            }
+            remember(delta); // now, for leftovers later in this batch; writing a batch again repeats the same steps
+        } else if (item instanceof Leftovers leftovers) {
+            leftovers.cells().forEach((compositor, cells) -> {
+                Set<Long> now = localCells.getOrDefault(compositor, Set.of());
+                List<Long> gone = cells.stream().filter(cell -> !now.contains(cell)).toList();
+                if (!gone.isEmpty()) {
+                    long sequence = sequences.merge(compositor, 1L, Long::sum);
+                    for (long cell : gone) {
+                        producer.send(cellRecord(compositor, leftovers.layers().get(compositor), sequence, gone.size(), cell, null));
+                    }
+                    log.info("Removed from the shared map {} tiles of compositor {} that an earlier run of this runtime had and this one has not.",
+                            gone.size(), compositor);
+                }
+            });
+        } else if (item instanceof RuntimeRecord record) {
+            producer.send(runtimeRecord(record));
+            return record.runtime().equals(settings.runtime()) && record.state() == RuntimeRecord.State.GONE;
+        }
+        return false;
+    }
+
+    private void remember(TileDelta delta) {
+        Set<Long> cells = localCells.computeIfAbsent(delta.compositor(), c -> new HashSet<>());
+        for (Tile tile : delta.upserts()) {
+            cells.add(tile.cell());
+        }
+        for (long cell : delta.removedCells()) {
+            cells.remove(cell);
+        }
+        if (cells.isEmpty()) {
+            localCells.remove(delta.compositor());
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> cellRecord(String compositor, int layer, long sequence, int parts, long cell, Tile tile) {
+        Headers headers = new RecordHeaders()
+                .add(RecordFormat.EPOCH, RecordFormat.longHeader(epoch))
+                .add(RecordFormat.SEQUENCE, RecordFormat.longHeader(sequence))
+                .add(RecordFormat.LAYER, RecordFormat.intHeader(layer))
+                .add(RecordFormat.PARTS, RecordFormat.intHeader(parts));
+        return new ProducerRecord<>(settings.topic(), 0, null, RecordFormat.cellKey(settings.runtime(), compositor, cell),
+                RecordFormat.tileValue(tile), headers);
+    }
+
+    private ProducerRecord<byte[], byte[]> runtimeRecord(RuntimeRecord record) {
+        return new ProducerRecord<>(settings.topic(), 0, RecordFormat.runtimeKey(record.runtime()), RecordFormat.runtimeValue(record));
+    }
+
+    // The topic is made on first use; one made by hand must keep the latest record per key and
+    // stamp records with the broker's clock, or catch-up and presence would be wrong.
+    private void ensureTopic() throws InterruptedException {
+        try (Admin admin = Admin.create(clientProperties("admin"))) {
+            Map<String, String> configs = Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+                    TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
+                    TopicConfig.SEGMENT_MS_CONFIG, "600000");
+            try {
+                admin.createTopics(List.of(new NewTopic(settings.topic(), java.util.Optional.of(1), java.util.Optional.empty()).configs(configs)))
+                        .all().get(30, TimeUnit.SECONDS);
+                log.info("Created topic {} for map \"{}\" on {}.", settings.topic(), settings.map(), settings.bootstrap());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new KafkaException("cannot create topic " + settings.topic() + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, settings.topic());
+            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            checkTopic(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            checkTopic(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+            int partitions = admin.describeTopics(List.of(settings.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(settings.topic()).partitions().size();
+            if (partitions != 1) {
+                throw new IllegalArgumentException("topic " + settings.topic() + " has " + partitions
+                        + " partitions; the map needs exactly 1, so that every runtime reads one order");
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new KafkaException("cannot reach " + settings.bootstrap() + " to check topic " + settings.topic() + ": " + e.getMessage(), e);
+        }
+        topicReady.countDown();
+    }
+
+    private void checkTopic(Config config, String name, String expected) {
+        ConfigEntry entry = config.get(name);
+        String actual = entry == null ? null : entry.value();
+        if (actual == null || !actual.equals(expected)) {
+            throw new IllegalArgumentException("topic " + settings.topic() + " has " + name + "=" + actual + "; the map needs " + expected
+                    + " (delete the topic to let the runtime make it, or change it with kafka-configs)");
+        }
+    }
+
+    // ---- following
+
+    private void follow() {
+        Thread.currentThread().setContextClassLoader(getClass().getClassLoader());
+        try {
+            while (!topicReady.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (stopping) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        long started = System.nanoTime();
+        RemoteLayers layers = new RemoteLayers(settings.runtime(), map, System.currentTimeMillis() * 1000);
+        Presence presence = new Presence(settings.runtime(), settings.detectionMillis());
+        Leftovers leftovers = new Leftovers(new HashMap<>(), new HashMap<>());
+        Set<RuntimeRecord> declared = new HashSet<>();
+        remote = layers;
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer = reader;
+            Map<TopicPartition, Long> end = null;
+            while (end == null) {
+                try {
+                    List<TopicPartition> partitions = new ArrayList<>();
+                    for (PartitionInfo info : reader.partitionsFor(settings.topic())) {
+                        partitions.add(new TopicPartition(info.topic(), info.partition()));
+                    }
+                    reader.assign(partitions);
+                    reader.seekToBeginning(partitions);
+                    end = reader.endOffsets(partitions); // caught up once read to here
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    log.warn("Cannot read {} on {} yet: {}. Trying again.", settings.topic(), settings.bootstrap(), e.getMessage());
+                }
+            }
+            state = State.CATCHING_UP;
+            long seen = 0;
+            while (!stopping) {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
+                    seen++;
+                    read(record, layers, presence, layers.isCaughtUp() ? null : leftovers);
+                }
+                if (!layers.isCaughtUp() && end.entrySet().stream().allMatch(e -> reader.position(e.getKey()) >= e.getValue())) {
+                    layers.caughtUp();
+                    outbox.add(leftovers);
+                    state = State.CAUGHT_UP;
+                    log.info("Caught up with map \"{}\" on {}: {} records read, {} remote layers, in {} ms.", settings.map(), settings.bootstrap(),
+                            seen, layers.layers().size(), (System.nanoTime() - started) / 1_000_000);
+                }
+                if (layers.isCaughtUp()) {
+                    for (RuntimeRecord gone : presence.toDeclare()) {
+                        if (declared.add(gone)) {
+                            log.warn("Runtime {} has not been heard of for {} ms: it is declared gone, and its tiles are {}.", gone.runtime(),
+                                    settings.detectionMillis(), gone.onDeath() == RuntimeRecord.OnDeath.REMOVE ? "removed" : "kept");
+                            outbox.add(gone);
+                        }
+                    }
+                }
+            }
+        } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+            // stopping
+        } catch (KafkaException e) {
+            fail("cannot read " + settings.topic() + " on " + settings.bootstrap() + ": " + e.getMessage());
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private void read(ConsumerRecord<byte[], byte[]> record, RemoteLayers layers, Presence presence, Leftovers leftovers) {
+        try {
+            if (RecordFormat.kind(record.key()) == RecordFormat.RUNTIME) {
+                RuntimeRecord runtime = RecordFormat.runtimeRecord(record.key(), record.value());
+                presence.heard(runtime, record.timestamp());
+                layers.runtime(runtime);
+                return;
+            }
+            Headers headers = record.headers();
+            LayerRecord cell = RecordFormat.layerRecord(record.key(), record.value(),
+                    RecordFormat.readLong(value(headers, RecordFormat.EPOCH)), RecordFormat.readLong(value(headers, RecordFormat.SEQUENCE)),
+                    RecordFormat.readInt(value(headers, RecordFormat.LAYER)), RecordFormat.readInt(value(headers, RecordFormat.PARTS)));
+            if (cell.runtime().equals(settings.runtime())) {
+                if (leftovers != null && cell.epoch() < epoch) {
+                    Set<Long> cells = leftovers.cells().computeIfAbsent(cell.compositor(), c -> new HashSet<>());
+                    if (cell.tile() == null) {
+                        cells.remove(cell.cell());
+                    } else {
+                        cells.add(cell.cell());
+                        leftovers.layers().put(cell.compositor(), cell.layer());
+                    }
+                }
+                return;
+            }
+            layers.record(cell);
+        } catch (RecordFormat.UnknownRecord e) {
+            log.warn("Skipped {} at offset {} of {}: it was written by another version of InfiniteMap or by something else.",
+                    e.getMessage(), record.offset(), settings.topic());
+        }
+    }
+
+    private static byte[] value(Headers headers, String key) {
+        var header = headers.lastHeader(key);
+        return header == null ? null : header.value();
+    }
+
+    // ---- clients and state
+
+    private Properties clientProperties(String role) {
+        Properties properties = new Properties();
+        properties.putAll(settings.kafka());
+        properties.put("bootstrap.servers", settings.bootstrap());
+        properties.put("client.id", "infinitemap-" + settings.runtime() + "-" + role);
+        return properties;
+    }
+
+    private Properties producerProperties() {
+        Properties properties = clientProperties("sender");
+        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.topic() + "." + settings.runtime());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        properties.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        return properties;
+    }
+
+    private Properties consumerProperties() {
+        Properties properties = clientProperties("follower");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
+        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));
+        return properties;
+    }
+
+    private void unreachable(Exception e) {
+        if (state != State.UNREACHABLE) {
+            log.warn("Cannot write to {} on {}: {}. Local changes wait and are sent when it is back; the local map keeps working.",
+                    settings.topic(), settings.bootstrap(), e.getMessage());
+        }
+        problem = e.getMessage();
+        state = State.UNREACHABLE;
+    }
+
+    private void recovered() {
+        if (state == State.UNREACHABLE) {
+            log.info("Writing to {} on {} again.", settings.topic(), settings.bootstrap());
+            problem = null;
+            RemoteLayers layers = remote;
+            state = layers != null && layers.isCaughtUp() ? State.CAUGHT_UP : State.CATCHING_UP;
+        }
+    }
+
+    private void fail(String message) {
+        problem = message;
+        state = State.FAILED;
+        log.error("The cluster bridge stopped: {}. The local map keeps working.", message);
+    }
+
+    private void close(KafkaProducer<byte[], byte[]> producer) {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(2));
+            } catch (KafkaException e) {
+                log.debug("Closing the Kafka producer: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.infinitemap.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import dev.infinitemap.api.CellKey;
+import dev.infinitemap.api.Tile;
+
+class RecordFormatTest {
+
+    @Test
+    void aCellRecordReadsBackAsWrittenAndARemovedCellHasNoValue() throws Exception {
+        Tile tile = new Tile(-3, 7, "grass.png", 1732400000.25);
+        byte[] key = RecordFormat.cellKey("east", "terrain", tile.cell());
+        assertEquals(RecordFormat.CELL, RecordFormat.kind(key));
+        LayerRecord put = RecordFormat.layerRecord(key, RecordFormat.tileValue(tile), 11, 12, 5, 2);
+        assertEquals(new LayerRecord("east", 11, "terrain", 5, 12, 2, tile.cell(), tile), put);
+
+        assertNull(RecordFormat.tileValue(null), "compaction deletes a cell whose latest record has no value");
+        LayerRecord removed = RecordFormat.layerRecord(RecordFormat.cellKey("east", "terrain", CellKey.pack(1, 1)), null, 11, 13, 5, 1);
+        assertNull(removed.tile());
+        assertEquals(CellKey.pack(1, 1), removed.cell());
+    }
+
+    @Test
+    void aRuntimeRecordReadsBackAsWritten() throws Exception {
+        RuntimeRecord gone = new RuntimeRecord("west", 99, RuntimeRecord.State.GONE, RuntimeRecord.OnDeath.KEEP);
+        byte[] key = RecordFormat.runtimeKey("west");
+        assertEquals(RecordFormat.RUNTIME, RecordFormat.kind(key));
+        assertEquals(gone, RecordFormat.runtimeRecord(key, RecordFormat.runtimeValue(gone)));
+    }
+
+    @Test
+    void aRecordOfAnotherFormatOrNotOursIsRefusedWithTheReason() {
+        byte[] key = RecordFormat.runtimeKey("west");
+        key[0] = 2;
+        assertTrue(assertThrows(RecordFormat.UnknownRecord.class, () -> RecordFormat.kind(key)).getMessage().contains("format 2"));
+        assertThrows(RecordFormat.UnknownRecord.class, () -> RecordFormat.kind("hello".getBytes()));
+        assertThrows(RecordFormat.UnknownRecord.class, () -> RecordFormat.kind(null));
+        byte[] cell = RecordFormat.cellKey("east", "terrain", 0);
+        assertThrows(RecordFormat.UnknownRecord.class, () -> RecordFormat.layerRecord(cell, new byte[] { 1 }, 1, 1, 0, 1),
+                "a value cut short");
+        assertThrows(RecordFormat.UnknownRecord.class, () -> RecordFormat.readLong(null), "a cell record without its headers");
+    }
+}

@@ -1,0 +1,159 @@
+package dev.infinitemap.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several runtimes sharing one map through a real Kafka broker: each a process of its own with
+ * its own {@code deploy/}, all on loopback. The check is the one a user would make: every
+ * runtime's {@code /infinitemap/manifest.json} holds the same cells. Each test has a map of its
+ * own on the one broker, so that tests do not see each other's tiles.
+ */
+class ClusterIT {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern CELL = Pattern.compile("\"(-?\\d+,-?\\d+)\":\\{([^}]*)\\}");
+
+    @TempDir
+    static Path dir;
+
+    static KafkaBroker broker;
+
+    private final List<RuntimeProcess> runtimes = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = new KafkaBroker(dir.resolve("broker")).start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @AfterEach
+    void stopRuntimes() throws Exception {
+        for (RuntimeProcess runtime : runtimes) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    void aManifestInOneRuntimeIsOnTheOthersMapThroughEditsAndRemoval() throws Exception {
+        RuntimeProcess a = runtime("edits", "a").start();
+        RuntimeProcess b = runtime("edits", "b").start();
+
+        a.deploy("field.manifest.json", TestManifests.row(0, 50, 0, "grass.png"));
+        awaitSameMap("the 50 tiles of A's manifest on B", 50, a, b);
+
+        // Three cells changed, two removed.
+        StringBuilder edited = new StringBuilder("{");
+        for (int x = 0; x < 48; x++) {
+            edited.append(x == 0 ? "" : ",").append("\"").append(x).append(",0\":{\"brick\":\"")
+                    .append(x < 3 ? "stone.png" : "grass.png").append("\",\"timestamp\":").append(x < 3 ? 2 : 1).append("}");
+        }
+        a.deploy("field.manifest.json", edited.append("}").toString().getBytes(StandardCharsets.UTF_8));
+        awaitSameMap("A's edit on B", 48, a, b);
+        assertEquals("\"brick\":\"stone.png\",\"timestamp\":2", cells(b).get("1,0"), "B has A's changed tile");
+
+        b.deploy("pond.manifest.json", TestManifests.row(0, 10, 5, "water.png"));
+        awaitSameMap("B's manifest on A beside A's", 58, a, b);
+
+        Files.delete(a.home.resolve("deploy/field.manifest.json"));
+        awaitSameMap("A's tiles gone from B, B's own kept", 10, a, b);
+        assertTrue(cells(a).keySet().stream().allMatch(cell -> cell.endsWith(",5")), "only B's pond is left: " + cells(a).keySet());
+    }
+
+    @Test
+    void aRuntimeJoiningLateCatchesUpAndOneThatStopsTakesItsTilesAlong() throws Exception {
+        RuntimeProcess a = runtime("join", "a").start();
+        RuntimeProcess b = runtime("join", "b").start();
+        a.deploy("a.manifest.json", TestManifests.row(0, 2_000, 0, "a.png"));
+        b.deploy("b.manifest.json", TestManifests.row(0, 1_000, 1, "b.png"));
+        awaitSameMap("A's and B's tiles on both", 3_000, a, b);
+
+        RuntimeProcess c = runtime("join", "c").start();
+        awaitSameMap("everything on the late joiner C", 3_000, a, b, c);
+        assertTrue(c.log().contains("Caught up with map \"join\""), c.log());
+
+        assertEquals(0, a.stop(), "A stops cleanly");
+        awaitSameMap("A's tiles gone from B and C once A stopped", 1_000, b, c);
+        assertTrue(cells(b).keySet().stream().allMatch(cell -> cell.endsWith(",1")), "only B's tiles are left");
+    }
+
+    // ---- helpers
+
+    private RuntimeProcess runtime(String map, String id) throws IOException {
+        Path home = dir.resolve(map + "-" + id);
+        RuntimeProcess runtime = new RuntimeProcess(home)
+                .env("INFINITEMAP_CLUSTER_BOOTSTRAP", broker.bootstrap())
+                .env("INFINITEMAP_CLUSTER_MAP", map)
+                .env("INFINITEMAP_CLUSTER_RUNTIME_ID", id);
+        // Only the test's own tiles: the samples (a ticking clock among them) would keep the maps moving.
+        try (Stream<Path> samples = Files.list(runtime.home.resolve("deploy"))) {
+            for (Path sample : (Iterable<Path>) samples::iterator) {
+                if (!sample.getFileName().toString().equals("README.txt")) {
+                    Files.delete(sample);
+                }
+            }
+        }
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    /** Waits until every runtime's map holds the same {@code count} cells, each with the same tile. */
+    private static void awaitSameMap(String what, int count, RuntimeProcess... runtimes) throws InterruptedException {
+        try {
+            RuntimeProcess.awaitCondition(what, TIMEOUT, () -> {
+                SortedMap<String, String> first = cells(runtimes[0]);
+                if (first.size() != count) {
+                    return false;
+                }
+                for (int i = 1; i < runtimes.length; i++) {
+                    if (!cells(runtimes[i]).equals(first)) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } catch (AssertionError e) {
+            StringBuilder state = new StringBuilder(e.getMessage());
+            for (RuntimeProcess runtime : runtimes) {
+                state.append("\n  runtime on port ").append(runtime.port).append(": ").append(cells(runtime).size()).append(" cells; log:\n")
+                        .append(runtime.log());
+            }
+            throw new AssertionError(state.toString(), e);
+        }
+    }
+
+    /** The runtime's map as the old clients read it: cell to tile. */
+    static SortedMap<String, String> cells(RuntimeProcess runtime) {
+        SortedMap<String, String> cells = new TreeMap<>();
+        Matcher cell = CELL.matcher(runtime.body("/infinitemap/manifest.json"));
+        while (cell.find()) {
+            cells.put(cell.group(1), cell.group(2));
+        }
+        return cells;
+    }
+}
