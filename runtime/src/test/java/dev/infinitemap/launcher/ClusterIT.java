@@ -102,6 +102,43 @@ class ClusterIT {
         assertTrue(cells(b).keySet().stream().allMatch(cell -> cell.endsWith(",1")), "only B's tiles are left");
     }
 
+    @Test
+    void aRuntimeKilledLosesItsTilesOnTheOthersAfterTheDetectionTime() throws Exception {
+        RuntimeProcess a = runtime("crash", "a").env("INFINITEMAP_CLUSTER_HEARTBEAT_MILLIS", "300")
+                .env("INFINITEMAP_CLUSTER_DETECTION_MILLIS", "1500").start();
+        RuntimeProcess b = runtime("crash", "b").env("INFINITEMAP_CLUSTER_HEARTBEAT_MILLIS", "300")
+                .env("INFINITEMAP_CLUSTER_DETECTION_MILLIS", "1500").start();
+        a.deploy("a.manifest.json", TestManifests.row(0, 100, 0, "a.png"));
+        b.deploy("b.manifest.json", TestManifests.row(0, 100, 1, "b.png"));
+        awaitSameMap("A's and B's tiles on both", 200, a, b);
+
+        a.kill();
+        awaitSameMap("A's tiles gone from B once A was silent for the detection time", 100, b);
+        assertTrue(b.log().contains("Runtime a has not been heard of for 1500 ms: it is declared gone, and its tiles are removed."), b.log());
+    }
+
+    @Test
+    void aKeptRuntimeKilledKeepsItsTilesUntilItComesBackAndThenShowsOnlyItsNewOnes() throws Exception {
+        RuntimeProcess a = runtime("keep", "a").env("INFINITEMAP_CLUSTER_ON_DEATH", "keep").env("INFINITEMAP_CLUSTER_HEARTBEAT_MILLIS", "300")
+                .env("INFINITEMAP_CLUSTER_DETECTION_MILLIS", "1500").start();
+        RuntimeProcess b = runtime("keep", "b").env("INFINITEMAP_CLUSTER_HEARTBEAT_MILLIS", "300")
+                .env("INFINITEMAP_CLUSTER_DETECTION_MILLIS", "1500").start();
+        a.deploy("a.manifest.json", TestManifests.row(0, 100, 0, "a.png"));
+        a.deploy("old.manifest.json", TestManifests.row(0, 20, 2, "old.png"));
+        awaitSameMap("A's tiles on B", 120, a, b);
+
+        a.kill();
+        RuntimeProcess.awaitCondition("B declaring A gone", TIMEOUT, () -> b.log().contains("Runtime a has not been heard of"));
+        assertEquals(120, cells(b).size(), "B keeps the tiles of a runtime whose policy is keep");
+
+        // A comes back with one manifest changed and one gone: B shows exactly A's new state.
+        Files.delete(a.home.resolve("deploy/old.manifest.json"));
+        Files.write(a.home.resolve("deploy/a.manifest.json"), TestManifests.row(0, 60, 0, "new.png"));
+        a.start();
+        awaitSameMap("A's new tiles only, on A and B", 60, a, b);
+        assertEquals("\"brick\":\"new.png\",\"timestamp\":1", cells(b).get("59,0"));
+    }
+
     // ---- helpers
 
     private RuntimeProcess runtime(String map, String id) throws IOException {
