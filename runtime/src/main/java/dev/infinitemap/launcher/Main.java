@@ -147,15 +147,9 @@ public final class Main {
     }
 
     private void startFramework(AdminPassword password) throws Exception {
-        List<CoreBundles.Entry> entries;
-        try {
-            entries = CoreBundles.read(settings.home(), CoreBundles.LIST);
-            if (settings.clustered()) {
-                entries.addAll(CoreBundles.read(settings.home(), CoreBundles.CLUSTER_LIST));
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new StartupException(EXIT_CONFIGURATION, "cannot read " + CoreBundles.LIST + " in " + settings.home()
-                    + " (" + e.getMessage() + "); is this an assembled runtime folder?");
+        List<CoreBundles.Entry> entries = readBundleList(CoreBundles.LIST);
+        if (settings.clustered()) {
+            entries.addAll(readBundleList(CoreBundles.CLUSTER_LIST));
         }
         Map<String, Object> properties = frameworkProperties(password, CoreBundles.highestStartLevel(entries));
         Optional<String> movedFrom = FrameworkCache.madeElsewhere(settings.home());
@@ -181,6 +175,15 @@ public final class Main {
             log.warn("These core bundles did not start: {}. The Web Console's Bundles page says why.", notActive);
         }
         awaitHttp();
+    }
+
+    private List<CoreBundles.Entry> readBundleList(String list) throws StartupException {
+        try {
+            return CoreBundles.read(settings.home(), list);
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException(EXIT_CONFIGURATION, "cannot read " + list + " in " + settings.home()
+                    + " (" + e.getMessage() + "); is this an assembled runtime folder?");
+        }
     }
 
     private Map<String, Object> frameworkProperties(AdminPassword password, int startLevel) throws IOException {

@@ -61,7 +61,7 @@ import dev.infinitemap.api.TileDelta;
  */
 final class KafkaCluster {
 
-    /** What the status shows. */
+    /** Where the bridge stands; the log says each change. */
     enum State {
         CONNECTING, CATCHING_UP, CAUGHT_UP, UNREACHABLE, FAILED, STOPPED
     }
@@ -85,7 +85,6 @@ final class KafkaCluster {
     private final CountDownLatch topicReady = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile State state = State.CONNECTING;
-    private volatile String problem;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile RemoteLayers remote;
 
@@ -107,24 +106,6 @@ final class KafkaCluster {
     /** A local delta, for every other runtime. */
     void local(TileDelta delta) {
         outbox.add(delta);
-    }
-
-    State state() {
-        return state;
-    }
-
-    String problem() {
-        return problem;
-    }
-
-    long epoch() {
-        return epoch;
-    }
-
-    /** @return the remote layers, or none before the follower has started */
-    List<RemoteLayers.RemoteLayer> remoteLayers() {
-        RemoteLayers layers = remote;
-        return layers == null ? List.of() : layers.layers();
     }
 
     /** Says goodbye in the log (this runtime's tiles go or stay, as its policy says), then stops both threads. */
@@ -453,21 +434,18 @@ final class KafkaCluster {
             log.warn("Cannot write to {} on {}: {}. Local changes wait and are sent when it is back; the local map keeps working.",
                     settings.topic(), settings.bootstrap(), e.getMessage());
         }
-        problem = e.getMessage();
         state = State.UNREACHABLE;
     }
 
     private void recovered() {
         if (state == State.UNREACHABLE) {
             log.info("Writing to {} on {} again.", settings.topic(), settings.bootstrap());
-            problem = null;
             RemoteLayers layers = remote;
             state = layers != null && layers.isCaughtUp() ? State.CAUGHT_UP : State.CATCHING_UP;
         }
     }
 
     private void fail(String message) {
-        problem = message;
         state = State.FAILED;
         log.error("The cluster bridge stopped: {}. The local map keeps working.", message);
     }
