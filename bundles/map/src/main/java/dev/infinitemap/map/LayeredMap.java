@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.TileDelta;
@@ -29,6 +30,7 @@ final class LayeredMap {
     /** One compositor's own tiles, its layer and its last applied sequence number. */
     private static final class Layer {
         final String compositor;
+        final String rank; // what decides a full tie: the name, or in a cluster the name the cluster knows it by
         int layer;
         final LongObjectMap<Tile> cells = new LongObjectMap<>();
         long lastSequence;
@@ -36,8 +38,9 @@ final class LayeredMap {
         // costs only the layers that changed (a ticking clock's few), not all of them.
         LayerSummary summary;
 
-        Layer(String compositor, int layer) {
+        Layer(String compositor, String rank, int layer) {
             this.compositor = compositor;
+            this.rank = rank;
             this.layer = layer;
         }
 
@@ -58,14 +61,22 @@ final class LayeredMap {
     private long[] belowScratch = new long[64];
     private long revision;
 
+    private final UnaryOperator<String> ranks;
+
     /** A map at revision 0. */
     LayeredMap() {
-        this(0);
+        this(0, UnaryOperator.identity());
     }
 
-    /** An empty map whose first delta gets {@code startRevision + 1}. */
-    LayeredMap(long startRevision) {
+    /**
+     * An empty map whose first delta gets {@code startRevision + 1}.
+     *
+     * @param ranks a compositor's name to what decides a full tie with others: in a cluster, the
+     *        same string on every runtime, so that every runtime shows the same winner
+     */
+    LayeredMap(long startRevision, UnaryOperator<String> ranks) {
         this.revision = startRevision;
+        this.ranks = ranks;
     }
 
     long revision() {
@@ -99,7 +110,7 @@ final class LayeredMap {
         // in one delta (removed, then put) keeps its final state and is reported once.
         LongObjectMap<Object> touched = scratch(delta.upserts().size() + delta.removedCellCount());
         if (own == null) {
-            own = new Layer(delta.compositor(), delta.layer());
+            own = new Layer(delta.compositor(), ranks.apply(delta.compositor()), delta.layer());
             layers.put(own.compositor, own);
         } else if (own.layer != delta.layer()) {
             // All tiles of a compositor that changed layer may now cover, or be covered by, others'.
@@ -182,8 +193,7 @@ final class LayeredMap {
         if (before == null) {
             return mine == null ? null : own.place(mine);
         }
-        boolean mineWins = mine != null
-                && covers(own.layer, mine.timestamp(), own.compositor, before.layer(), before.tile().timestamp(), before.compositor());
+        boolean mineWins = mine != null && covers(own, mine, before);
         if (mineWins) {
             return own.place(mine);
         }
@@ -197,7 +207,7 @@ final class LayeredMap {
      * The tile of a cell that covers the others among some layers, or null when none has one.
      * Layers sorted highest first end the search below the first layer that has a tile there.
      */
-    private static PlacedTile topAmong(long cell, Iterable<Layer> candidates, boolean highestFirst) {
+    private PlacedTile topAmong(long cell, Iterable<Layer> candidates, boolean highestFirst) {
         Layer bestLayer = null;
         Tile bestTile = null;
         for (Layer layer : candidates) {
@@ -205,8 +215,8 @@ final class LayeredMap {
                 break; // a lower layer cannot cover it
             }
             Tile candidate = layer.cells.get(cell);
-            if (candidate != null && (bestTile == null || covers(layer.layer, candidate.timestamp(), layer.compositor,
-                    bestLayer.layer, bestTile.timestamp(), bestLayer.compositor))) {
+            if (candidate != null && (bestTile == null || covers(layer.layer, candidate.timestamp(), layer.rank,
+                    bestLayer.layer, bestTile.timestamp(), bestLayer.rank))) {
                 bestLayer = layer;
                 bestTile = candidate;
             }
@@ -214,14 +224,26 @@ final class LayeredMap {
         return bestTile == null ? null : bestLayer.place(bestTile);
     }
 
-    /** {@link PlacedTile#covers(PlacedTile)} on the parts, so layers need not hold a PlacedTile per cell. */
-    private static boolean covers(int layer, double timestamp, String compositor, int otherLayer, double otherTimestamp,
-            String otherCompositor) {
+    /** {@link PlacedTile#covers(PlacedTile)} on the parts, so layers need not hold a PlacedTile per cell; a full tie goes by rank. */
+    private static boolean covers(int layer, double timestamp, String rank, int otherLayer, double otherTimestamp, String otherRank) {
         if (layer != otherLayer) {
             return layer > otherLayer;
         }
         int byTime = Double.compare(timestamp, otherTimestamp);
-        return byTime != 0 ? byTime > 0 : compositor.compareTo(otherCompositor) >= 0;
+        return byTime != 0 ? byTime > 0 : rank.compareTo(otherRank) >= 0;
+    }
+
+    /** Whether a layer's tile covers the shown one; the shown one's rank is looked up on a full tie only. */
+    private boolean covers(Layer own, Tile mine, PlacedTile shown) {
+        if (own.layer != shown.layer()) {
+            return own.layer > shown.layer();
+        }
+        int byTime = Double.compare(mine.timestamp(), shown.tile().timestamp());
+        if (byTime != 0) {
+            return byTime > 0;
+        }
+        Layer other = layers.get(shown.compositor());
+        return own.rank.compareTo(other == null ? shown.compositor() : other.rank) >= 0;
     }
 
     /** The tiles of an inclusive rectangle, found through the chunk index: the cost follows what it returns. */
@@ -269,15 +291,15 @@ final class LayeredMap {
 
     /** Every layer's tile in a cell, the shown one first; see {@link dev.infinitemap.api.map.InfiniteMap#stack}. */
     List<PlacedTile> stack(long cell) {
-        List<PlacedTile> stack = new ArrayList<>();
+        List<Layer> holding = new ArrayList<>();
         for (Layer layer : layers.values()) {
-            Tile tile = layer.cells.get(cell);
-            if (tile != null) {
-                stack.add(layer.place(tile));
+            if (layer.cells.get(cell) != null) {
+                holding.add(layer);
             }
         }
-        stack.sort((a, b) -> a == b ? 0 : a.covers(b) ? -1 : 1);
-        return stack;
+        holding.sort((a, b) -> a == b ? 0
+                : covers(a.layer, a.cells.get(cell).timestamp(), a.rank, b.layer, b.cells.get(cell).timestamp(), b.rank) ? -1 : 1);
+        return holding.stream().map(layer -> layer.place(layer.cells.get(cell))).toList();
     }
 
     /** Summaries kept per layer name at most this many bricks; a legend asking for more is counted afresh. */

@@ -5,14 +5,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
@@ -57,9 +60,13 @@ public class MapService implements InfiniteMap, EventHandler {
         long changeLogCells() default 200_000;
     }
 
+    /** This runtime's id, a framework property the launcher sets when the map is shared with other runtimes. */
+    static final String CLUSTER_RUNTIME_ID = "infinitemap.cluster.runtime.id";
+
     private final Logger log;
     // Revisions of a later run are greater than any of an earlier one (see InfiniteMap#revision).
-    private final LayeredMap map = new LayeredMap(System.currentTimeMillis() * 1000);
+    private final LayeredMap map;
+    private final Set<String> remote = ConcurrentHashMap.newKeySet(); // compositors whose deltas came with an origin
     private final ChangeLog changeLog;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final BlockingQueue<TileDelta> queue = new LinkedBlockingQueue<>();
@@ -67,8 +74,13 @@ public class MapService implements InfiniteMap, EventHandler {
     private final Thread applier;
 
     @Activate
-    public MapService(@Reference(service = LoggerFactory.class) Logger log, Config config) {
+    public MapService(@Reference(service = LoggerFactory.class) Logger log, Config config, BundleContext context) {
         this.log = log;
+        // In a cluster a full tie goes by compositor@runtime, which every runtime computes alike:
+        // its own compositors get its id, remote ones are named so already.
+        String self = context.getProperty(CLUSTER_RUNTIME_ID);
+        this.map = new LayeredMap(System.currentTimeMillis() * 1000,
+                self == null ? UnaryOperator.identity() : name -> remote.contains(name) ? name : name + "@" + self);
         this.changeLog = new ChangeLog(logSize(config), logCells(config));
         this.applier = new Thread(this::applyLoop, "infinitemap-map-applier");
         applier.setDaemon(true);
@@ -104,6 +116,9 @@ public class MapService implements InfiniteMap, EventHandler {
     public void handleEvent(Event event) {
         Object delta = event.getProperty(MapEvents.DELTA);
         if (delta instanceof TileDelta tileDelta) {
+            if (event.getProperty(MapEvents.ORIGIN) != null) {
+                remote.add(tileDelta.compositor()); // before it is queued, so the applier sees it
+            }
             queue.add(tileDelta);
         } else {
             log.warn("Ignored an event on {} without a TileDelta in its \"{}\" property (found {}).", event.getTopic(),

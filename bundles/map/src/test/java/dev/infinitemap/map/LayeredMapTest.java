@@ -62,6 +62,24 @@ class LayeredMapTest {
     }
 
     @Test
+    void inAClusterAFullTieHasTheSameWinnerOnEveryRuntimeWhicheverCompositorIsLocal() {
+        // Runtime a has "pond" locally and b's as "pond@b"; runtime b the other way round; and a
+        // name that sorts between the two ("pond-x") must not change the verdict.
+        for (String other : List.of("pond", "pond-x")) {
+            LayeredMap onA = new LayeredMap(0, name -> name.contains("@") ? name : name + "@a");
+            LayeredMap onB = new LayeredMap(0, name -> name.contains("@") ? name : name + "@b");
+            onA.apply(delta(other, 0, 1, List.of(tile(0, 0, "reed.png", 1))));
+            onA.apply(delta("pond@b", 0, 1, List.of(tile(0, 0, "water.png", 1))));
+            onB.apply(delta("pond", 0, 1, List.of(tile(0, 0, "water.png", 1))));
+            onB.apply(delta(other + "@a", 0, 1, List.of(tile(0, 0, "reed.png", 1))));
+            long cell = CellKey.pack(0, 0);
+            assertEquals(onA.tile(cell).tile().brick(), onB.tile(cell).tile().brick(), "the same tile shows on a and b, with " + other);
+            assertEquals(onA.stack(cell).stream().map(p -> p.tile().brick()).toList(), onB.stack(cell).stream().map(p -> p.tile().brick()).toList(),
+                    "and the stacks agree");
+        }
+    }
+
+    @Test
     void aDeltaAppliedTwiceChangesTheMapOnce() {
         TileDelta delta = delta("terrain", 0, 1, List.of(tile(0, 0, "grass.png", 1)));
         assertEquals(1, map.apply(delta).revision());

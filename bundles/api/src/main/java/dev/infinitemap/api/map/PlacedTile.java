@@ -22,7 +22,9 @@ public record PlacedTile(Tile tile, String compositor, int layer) {
     /**
      * Whether this tile covers another one in the same cell: a higher layer covers a lower
      * one; on the same layer the more recent timestamp wins, and on a full tie the compositor
-     * name decides, so the result never depends on the order deltas arrived in.
+     * name decides, so the result never depends on the order deltas arrived in. (A map shared
+     * by several runtimes decides a full tie by {@code compositor@runtime} instead, the same
+     * string on every runtime.)
      *
      * @param other the tile of another compositor in the same cell
      * @return true when this tile is the one shown
