@@ -48,11 +48,13 @@
       el('im-compositors').textContent = status.compositors;
       el('im-uptime').textContent = Math.round(status.uptimeMs / 1000) + ' s';
 
+      showCluster(status.cluster, compositors);
       compositors.sort((a, b) => b.layer - a.layer || a.name.localeCompare(b.name));
       el('im-compositor-rows').replaceChildren(...compositors.map((c) => {
         const tr = document.createElement('tr');
         tr.append(cell(c.name), cell(c.kind),
-          cell(c.kind === 'bundle' ? c.bundle.symbolicName + ' ' + c.bundle.version + ' (#' + c.bundle.id + ')' : c.file),
+          cell(c.kind === 'bundle' ? c.bundle.symbolicName + ' ' + c.bundle.version + ' (#' + c.bundle.id + ')'
+            : c.kind === 'remote' ? 'runtime ' + c.runtime : c.file),
           cell(c.layer), cell(c.tiles.toLocaleString('en')), statePill(c.state, c.state),
           cell(c.lastUpdate ? new Date(c.lastUpdate).toLocaleTimeString() : '–'), cell(c.lastError || '', 'im-error'));
         return tr;
@@ -76,6 +78,25 @@
       el('im-ready').textContent = 'unreachable';
       el('im-ready').className = 'im-value im-bad';
     }
+  }
+
+  // Shown only when the runtime shares its map: its own state, then each other runtime.
+  function showCluster(cluster, compositors) {
+    el('im-cluster-card').hidden = !cluster;
+    el('im-cluster-section').hidden = !cluster;
+    if (!cluster) return;
+    const good = cluster.state === 'caught-up';
+    el('im-cluster').textContent = cluster.state;
+    el('im-cluster').className = 'im-value ' + (good ? 'im-ok' : 'im-bad');
+    el('im-cluster-summary').textContent = 'runtime ' + cluster.runtime + ' on map "' + cluster.map + '" at ' + cluster.bootstrap
+      + ', ' + cluster.lag.toLocaleString('en') + ' records not read yet' + (cluster.problem ? ': ' + cluster.problem : '');
+    el('im-cluster-rows').replaceChildren(...cluster.runtimes.map((r) => {
+      const its = compositors.filter((c) => c.kind === 'remote' && c.runtime === r.runtime);
+      const tr = document.createElement('tr');
+      tr.append(cell(r.runtime), statePill(r.state, r.state), cell(new Date(r.lastHeard).toLocaleTimeString()), cell(its.length),
+        cell(its.reduce((sum, c) => sum + c.tiles, 0).toLocaleString('en')));
+      return tr;
+    }));
   }
 
   function filterChoices(names) {

@@ -79,10 +79,25 @@ class ClusterIT {
 
         b.deploy("pond.manifest.json", TestManifests.row(0, 10, 5, "water.png"));
         awaitSameMap("B's manifest on A beside A's", 58, a, b);
+        RuntimeProcess.awaitCondition("A's compositor listed on B as remote, with its runtime and tiles", TIMEOUT, () -> b.body("/infinitemap/api/compositors")
+                .contains("{\"name\":\"field@a\",\"kind\":\"remote\",\"runtime\":\"a\",\"compositor\":\"field\",\"layer\":0,\"tiles\":48,"));
+        RuntimeProcess.awaitCondition("B's status naming its cluster, caught up, with A online", TIMEOUT, () -> {
+            String status = b.body("/infinitemap/api/status");
+            return status.contains("\"cluster\":{\"runtime\":\"b\",\"map\":\"edits\"") && status.contains("\"state\":\"caught-up\"")
+                    && status.contains("\"runtimes\":[{\"runtime\":\"a\",\"state\":\"online\"");
+        });
 
         Files.delete(a.home.resolve("deploy/field.manifest.json"));
         awaitSameMap("A's tiles gone from B, B's own kept", 10, a, b);
         assertTrue(cells(a).keySet().stream().allMatch(cell -> cell.endsWith(",5")), "only B's pond is left: " + cells(a).keySet());
+
+        // A full tie: a compositor of the same name on A, on the same cells, layer and timestamp.
+        // Both show the same winner, by compositor@runtime: pond@b.
+        a.deploy("pond.manifest.json", TestManifests.row(0, 10, 5, "reed.png"));
+        RuntimeProcess.awaitCondition("both ponds in one cell on A and on B", TIMEOUT,
+                () -> a.body("/infinitemap/api/cell?x=9&y=5").contains("pond@b") && b.body("/infinitemap/api/cell?x=9&y=5").contains("pond@a"));
+        awaitSameMap("the same winner of the full tie on both", 10, a, b);
+        assertEquals("\"brick\":\"water.png\",\"timestamp\":1", cells(a).get("9,5"), "pond@b wins on A and on B");
     }
 
     @Test
@@ -113,6 +128,31 @@ class ClusterIT {
         a.kill();
         awaitSameMap("A's tiles gone from B once A was silent for the detection time", 100, b);
         assertTrue(b.log().contains("Runtime a has not been heard of for 4000 ms: it is declared gone, and its tiles are removed."), b.log());
+        RuntimeProcess.awaitCondition("B's status showing A gone", TIMEOUT,
+                () -> b.body("/infinitemap/api/status").contains("{\"runtime\":\"a\",\"state\":\"gone\""));
+    }
+
+    @Test
+    void aRuntimePausedPastTheDetectionTimeRejoinsWithItsTilesWhenResumed() throws Exception {
+        RuntimeProcess a = quickToDetect(runtime("pause", "a")).start();
+        RuntimeProcess b = quickToDetect(runtime("pause", "b")).start();
+        a.deploy("a.manifest.json", TestManifests.row(0, 100, 0, "a.png"));
+        b.deploy("b.manifest.json", TestManifests.row(0, 100, 1, "b.png"));
+        awaitSameMap("A's and B's tiles on both", 200, a, b);
+
+        a.signal("STOP");
+        try {
+            awaitSameMap("A's tiles gone from B while A is paused", 100, b);
+        } finally {
+            a.signal("CONT");
+        }
+        awaitSameMap("A's tiles back on B once A resumed and rejoined", 200, a, b);
+        assertTrue(a.log().contains("it rejoins map \"pause\" with its 100 tiles"), a.log());
+
+        // The new incarnation's changes reach B like any others.
+        a.deploy("a.manifest.json", TestManifests.row(0, 30, 0, "again.png"));
+        awaitSameMap("A's edit after the rejoin on B", 130, a, b);
+        assertEquals("\"brick\":\"again.png\",\"timestamp\":1", cells(b).get("29,0"));
     }
 
     @Test

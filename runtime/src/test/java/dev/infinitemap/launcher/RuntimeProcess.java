@@ -176,6 +176,14 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /** Sends a signal with {@code kill}, as a user or a scheduler would: {@code STOP} pauses the process, {@code CONT} resumes it. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid() + " failed: " + new String(kill.getInputStream().readAllBytes()));
+        }
+    }
+
     String adminPassword() throws IOException {
         String given = environment.get("INFINITEMAP_ADMIN_PASSWORD");
         return given != null ? given : Files.readString(home.resolve("conf/admin.password")).strip();

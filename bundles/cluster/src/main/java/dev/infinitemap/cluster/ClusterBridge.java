@@ -16,6 +16,7 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 import dev.infinitemap.api.TileDelta;
+import dev.infinitemap.api.cluster.Cluster;
 import dev.infinitemap.api.event.MapEvents;
 
 /**
@@ -24,13 +25,13 @@ import dev.infinitemap.api.event.MapEvents;
  * {@code <compositor>@<runtime>}, posted with their origin so that they are not sent again.
  * <p>
  * This bundle is installed only when the cluster is configured; its settings are framework
- * properties the launcher sets from {@code INFINITEMAP_CLUSTER_*}. Compositors, the map and the
- * viewers do not know it is there. Immediate, so that it follows the shared map from the start,
+ * properties the launcher sets from {@code INFINITEMAP_CLUSTER_*}. Compositors and the map do
+ * not know it is there; the status, the console and the shell show it as {@link Cluster}. Immediate, so that it follows the shared map from the start,
  * not from the first local delta.
  */
-@Component(immediate = true, property = { EventConstants.EVENT_TOPIC + "=" + MapEvents.DELTA_TOPIC,
+@Component(immediate = true, service = { EventHandler.class, Cluster.class }, property = { EventConstants.EVENT_TOPIC + "=" + MapEvents.DELTA_TOPIC,
         EventConstants.EVENT_FILTER + "=(!(" + MapEvents.ORIGIN + "=*))" })
-public class ClusterBridge implements EventHandler {
+public class ClusterBridge implements EventHandler, Cluster {
 
     private final Logger log;
     private final EventAdmin eventAdmin;
@@ -61,6 +62,11 @@ public class ClusterBridge implements EventHandler {
         if (event.getProperty(MapEvents.DELTA) instanceof TileDelta delta) {
             cluster.local(delta);
         }
+    }
+
+    @Override
+    public Status status() {
+        return cluster.status();
     }
 
     // Called from the follower thread only, so remote deltas reach the map in log order.

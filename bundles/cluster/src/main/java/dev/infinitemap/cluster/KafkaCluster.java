@@ -42,6 +42,8 @@ import org.osgi.service.log.Logger;
 
 import dev.infinitemap.api.Tile;
 import dev.infinitemap.api.TileDelta;
+import dev.infinitemap.api.cluster.Cluster;
+import dev.infinitemap.api.cluster.Cluster.State;
 
 /**
  * This runtime's side of the shared map on Kafka: one compacted topic, {@code im.<map>}, holds
@@ -61,30 +63,37 @@ import dev.infinitemap.api.TileDelta;
  */
 final class KafkaCluster {
 
-    /** Where the bridge stands; the log says each change. */
-    enum State {
-        CONNECTING, CATCHING_UP, CAUGHT_UP, UNREACHABLE, FAILED, STOPPED
-    }
-
     /** Own cells from an earlier incarnation, per compositor, with their layer: to be removed unless a local compositor has them. */
     private record Leftovers(Map<String, Set<Long>> cells, Map<String, Integer> layers) {
     }
 
+    /** The outbox item that makes the sender start a new incarnation, see {@link #rejoin}. */
+    private static final Object REJOIN = new Object();
+    /** The outbox item that makes the sender say goodbye for the incarnation it writes. */
+    private static final Object GOODBYE = new Object();
+
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long RETRY_MILLIS = 1000;
+    private static final long STATUS_MILLIS = 250; // how often the follower refreshes what the status shows
 
     private final ClusterSettings settings;
     private final Logger log;
     private final Consumer<TileDelta> map;
-    private final long epoch = System.currentTimeMillis() * 1000;
-    private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>(); // TileDelta, RuntimeRecord or Leftovers
+    private volatile long epoch = System.currentTimeMillis() * 1000; // this incarnation; written by the sender only
+    private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>(); // TileDelta, RuntimeRecord (a decision), Leftovers, REJOIN or GOODBYE
     private final Map<String, Long> sequences = new HashMap<>(); // per local compositor, in this incarnation
-    private final Map<String, Set<Long>> localCells = new HashMap<>(); // what each local compositor holds now
+    private final Map<String, Map<Long, Tile>> localCells = new HashMap<>(); // what each local compositor holds now, for a rejoin
+    private final Map<String, Integer> localLayers = new HashMap<>();
     private final Thread sender;
     private final Thread follower;
     private final CountDownLatch topicReady = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile State state = State.CONNECTING;
+    private volatile String problem;
+    private long rejoinAsked; // the incarnation a rejoin was asked for, by the follower, so that it is asked once
+    private volatile long lag;
+    private volatile List<Cluster.Peer> peers = List.of();
+    private volatile List<Cluster.RemoteCompositor> remoteCompositors = List.of();
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile RemoteLayers remote;
 
@@ -108,9 +117,15 @@ final class KafkaCluster {
         outbox.add(delta);
     }
 
+    /** @return where this runtime stands, from the follower's latest refresh */
+    Cluster.Status status() {
+        return new Cluster.Status(settings.runtime(), settings.map(), settings.bootstrap(), state, java.util.Optional.ofNullable(problem), lag,
+                peers, remoteCompositors);
+    }
+
     /** Says goodbye in the log (this runtime's tiles go or stay, as its policy says), then stops both threads. */
     void stop() throws InterruptedException {
-        outbox.add(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath()));
+        outbox.add(GOODBYE);
         stopping = true;
         sender.join(5000);
         KafkaConsumer<byte[], byte[]> reader = consumer;
@@ -118,7 +133,6 @@ final class KafkaCluster {
             reader.wakeup(); // not an interrupt: that would break the consumer's own close
         }
         follower.join(5000);
-        state = State.STOPPED;
     }
 
     // ---- sending
@@ -208,8 +222,8 @@ final class KafkaCluster {
             remember(delta); // now, for leftovers later in this batch; writing a batch again repeats the same steps
         } else if (item instanceof Leftovers leftovers) {
             leftovers.cells().forEach((compositor, cells) -> {
-                Set<Long> now = localCells.getOrDefault(compositor, Set.of());
-                List<Long> gone = cells.stream().filter(cell -> !now.contains(cell)).toList();
+                Map<Long, Tile> now = localCells.getOrDefault(compositor, Map.of());
+                List<Long> gone = cells.stream().filter(cell -> !now.containsKey(cell)).toList();
                 if (!gone.isEmpty()) {
                     long sequence = sequences.merge(compositor, 1L, Long::sum);
                     for (long cell : gone) {
@@ -219,24 +233,50 @@ final class KafkaCluster {
                             gone.size(), compositor);
                 }
             });
-        } else if (item instanceof RuntimeRecord record) {
-            producer.send(runtimeRecord(record));
-            return record.runtime().equals(settings.runtime()) && record.state() == RuntimeRecord.State.GONE;
+        } else if (item == REJOIN) {
+            rejoin(producer);
+        } else if (item == GOODBYE) {
+            producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath())));
+            return true;
+        } else if (item instanceof RuntimeRecord decision) {
+            producer.send(runtimeRecord(decision)); // another runtime declared gone
         }
         return false;
     }
 
     private void remember(TileDelta delta) {
-        Set<Long> cells = localCells.computeIfAbsent(delta.compositor(), c -> new HashSet<>());
+        Map<Long, Tile> cells = localCells.computeIfAbsent(delta.compositor(), c -> new HashMap<>());
         for (Tile tile : delta.upserts()) {
-            cells.add(tile.cell());
+            cells.put(tile.cell(), tile);
         }
         for (long cell : delta.removedCells()) {
             cells.remove(cell);
         }
         if (cells.isEmpty()) {
             localCells.remove(delta.compositor());
+        } else {
+            localLayers.put(delta.compositor(), delta.layer());
         }
+    }
+
+    // Declared gone while it was still there (paused, or cut off from the broker longer than the
+    // detection time): the others dropped this incarnation, so a new one writes everything again.
+    private void rejoin(KafkaProducer<byte[], byte[]> producer) {
+        epoch = Math.max(epoch + 1, System.currentTimeMillis() * 1000);
+        sequences.clear();
+        producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
+        int tiles = 0;
+        for (Map.Entry<String, Map<Long, Tile>> compositor : localCells.entrySet()) {
+            long sequence = sequences.merge(compositor.getKey(), 1L, Long::sum);
+            int layer = localLayers.get(compositor.getKey());
+            Map<Long, Tile> cells = compositor.getValue();
+            for (Tile tile : cells.values()) {
+                producer.send(cellRecord(compositor.getKey(), layer, sequence, cells.size(), tile.cell(), tile));
+            }
+            tiles += cells.size();
+        }
+        log.warn("The other runtimes declared runtime {} gone while it was paused or cut off; it rejoins map \"{}\" with its {} tiles.",
+                settings.runtime(), settings.map(), tiles);
     }
 
     private ProducerRecord<byte[], byte[]> cellRecord(String compositor, int layer, long sequence, int parts, long cell, Tile tile) {
@@ -328,11 +368,14 @@ final class KafkaCluster {
                     reader.seekToBeginning(partitions);
                     end = reader.endOffsets(partitions); // caught up once read to here
                 } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    problem = "cannot read " + settings.topic() + ": " + e.getMessage();
                     log.warn("Cannot read {} on {} yet: {}. Trying again.", settings.topic(), settings.bootstrap(), e.getMessage());
                 }
             }
             state = State.CATCHING_UP;
+            problem = null;
             long seen = 0;
+            long nextStatus = 0;
             while (!stopping) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
                     seen++;
@@ -344,6 +387,10 @@ final class KafkaCluster {
                     state = State.CAUGHT_UP;
                     log.info("Caught up with map \"{}\" on {}: {} records read, {} remote layers, in {} ms.", settings.map(), settings.bootstrap(),
                             seen, layers.layers().size(), (System.nanoTime() - started) / 1_000_000);
+                }
+                if (System.currentTimeMillis() >= nextStatus) {
+                    refreshStatus(reader, end.keySet(), layers, presence);
+                    nextStatus = System.currentTimeMillis() + STATUS_MILLIS;
                 }
                 if (layers.isCaughtUp()) {
                     for (RuntimeRecord gone : presence.toDeclare()) {
@@ -364,10 +411,27 @@ final class KafkaCluster {
         }
     }
 
+    private void refreshStatus(KafkaConsumer<byte[], byte[]> reader, Set<TopicPartition> partitions, RemoteLayers layers, Presence presence) {
+        long behind = 0;
+        for (TopicPartition partition : partitions) {
+            behind += reader.currentLag(partition).orElse(0);
+        }
+        lag = behind;
+        peers = presence.peers().stream()
+                .map(p -> new Cluster.Peer(p.runtime(), p.online(), java.time.Instant.ofEpochMilli(Math.max(0, p.lastHeardMillis())))).toList();
+        remoteCompositors = layers.layers().stream()
+                .map(l -> new Cluster.RemoteCompositor(l.name(), l.compositor(), l.runtime(), l.layer(), l.tiles(), l.kept())).toList();
+    }
+
     private void read(ConsumerRecord<byte[], byte[]> record, RemoteLayers layers, Presence presence, Leftovers leftovers) {
         try {
             if (RecordFormat.kind(record.key()) == RecordFormat.RUNTIME) {
                 RuntimeRecord runtime = RecordFormat.runtimeRecord(record.key(), record.value());
+                if (runtime.runtime().equals(settings.runtime()) && runtime.state() == RuntimeRecord.State.GONE && runtime.epoch() == epoch
+                        && leftovers == null && !stopping && rejoinAsked != epoch) {
+                    rejoinAsked = epoch;
+                    outbox.add(REJOIN);
+                }
                 presence.heard(runtime, record.timestamp());
                 layers.runtime(runtime);
                 return;
@@ -435,11 +499,13 @@ final class KafkaCluster {
                     settings.topic(), settings.bootstrap(), e.getMessage());
         }
         state = State.UNREACHABLE;
+        problem = "cannot write to " + settings.topic() + " on " + settings.bootstrap() + ": " + e.getMessage();
     }
 
     private void recovered() {
         if (state == State.UNREACHABLE) {
             log.info("Writing to {} on {} again.", settings.topic(), settings.bootstrap());
+            problem = null;
             RemoteLayers layers = remote;
             state = layers != null && layers.isCaughtUp() ? State.CAUGHT_UP : State.CATCHING_UP;
         }
@@ -447,6 +513,7 @@ final class KafkaCluster {
 
     private void fail(String message) {
         state = State.FAILED;
+        problem = message;
         log.error("The cluster bridge stopped: {}. The local map keeps working.", message);
     }
 

@@ -21,6 +21,7 @@ final class Presence {
     private final String self;
     private final long detectionMillis;
     private final Map<String, Seen> online = new HashMap<>();
+    private final Map<String, Seen> left = new HashMap<>(); // said goodbye or declared gone, with when last heard
     private long now = Long.MIN_VALUE;
 
     /**
@@ -40,10 +41,26 @@ final class Presence {
             return; // an older incarnation's leftovers
         }
         if (record.state() == RuntimeRecord.State.GONE) {
-            online.remove(record.runtime());
+            Seen last = online.remove(record.runtime());
+            left.put(record.runtime(), last != null ? last : new Seen(record, logMillis));
         } else {
             online.put(record.runtime(), new Seen(record, logMillis));
+            left.remove(record.runtime());
         }
+    }
+
+    /** One runtime as the status shows it. */
+    record Peer(String runtime, boolean online, long lastHeardMillis) {
+    }
+
+    /** @return every runtime heard of but this one, by id */
+    List<Peer> peers() {
+        List<Peer> peers = new ArrayList<>();
+        online.forEach((runtime, seen) -> peers.add(new Peer(runtime, true, seen.at())));
+        left.forEach((runtime, seen) -> peers.add(new Peer(runtime, false, seen.at())));
+        peers.removeIf(peer -> peer.runtime().equals(self));
+        peers.sort(java.util.Comparator.comparing(Peer::runtime));
+        return peers;
     }
 
     /** @return the latest log time seen, or {@code Long.MIN_VALUE} before any */

@@ -12,8 +12,11 @@ import org.osgi.framework.BundleException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.infinitemap.api.CellKey;
+import dev.infinitemap.api.cluster.Cluster;
 import dev.infinitemap.api.compositor.CompositorInfo;
 import dev.infinitemap.api.compositor.CompositorRegistry;
 import dev.infinitemap.api.map.InfiniteMap;
@@ -22,10 +25,11 @@ import dev.infinitemap.api.map.PlacedTile;
 
 /**
  * Gogo commands in scope {@code map}: {@code map:status}, {@code map:list},
- * {@code map:tiles x0 y0 x1 y1} and {@code map:reload name}.
+ * {@code map:tiles x0 y0 x1 y1}, {@code map:deltas}, {@code map:reload name} and {@code map:cluster}.
  */
 @Component(service = MapCommands.class, property = { "osgi.command.scope=map", "osgi.command.function=status",
-        "osgi.command.function=list", "osgi.command.function=tiles", "osgi.command.function=reload", "osgi.command.function=deltas" })
+        "osgi.command.function=list", "osgi.command.function=tiles", "osgi.command.function=reload", "osgi.command.function=deltas",
+        "osgi.command.function=cluster" })
 public class MapCommands {
 
     /** More cells than this are summarised rather than printed one per line. */
@@ -34,6 +38,9 @@ public class MapCommands {
     private final InfiniteMap map;
     private final CompositorRegistry registry;
     private final BundleContext context;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Cluster cluster;
 
     @Activate
     public MapCommands(@Reference InfiniteMap map, @Reference CompositorRegistry registry, BundleContext context) {
@@ -44,7 +51,10 @@ public class MapCommands {
 
     @Descriptor("shows the map's revision, tile count and compositor count")
     public String status() {
-        return "revision " + map.revision() + ", " + map.tileCount() + " tiles, " + registry.compositors().size() + " compositors";
+        Cluster shared = cluster;
+        int remote = shared == null ? 0 : shared.status().compositors().size();
+        return "revision " + map.revision() + ", " + map.tileCount() + " tiles, " + (registry.compositors().size() + remote) + " compositors"
+                + (shared == null ? "" : " (" + remote + " remote)");
     }
 
     @Descriptor("lists the compositors: name, kind, source, layer, tiles, state and last error; then the files in deploy/ that cannot be used")
@@ -59,6 +69,32 @@ public class MapCommands {
         }
         // Files that are no bundle at all have no compositor, but a user looking for a jar's tiles wants them here.
         registry.unusableFiles().forEach(u -> out.add(row("-", "file", u.file(), "-", "-", "unusable", u.reason())));
+        Cluster shared = cluster;
+        if (shared != null) {
+            for (Cluster.RemoteCompositor remote : shared.status().compositors()) {
+                out.add(row(remote.name(), "remote", "runtime " + remote.runtime(), remote.layer(), remote.tiles(), remote.kept() ? "kept" : "active", ""));
+            }
+        }
+        return out.toString();
+    }
+
+    @Descriptor("shows the shared map: this runtime, its state and lag, the other runtimes and their compositors")
+    public String cluster() {
+        Cluster shared = cluster;
+        if (shared == null) {
+            return "This runtime keeps its map to itself: set INFINITEMAP_CLUSTER_BOOTSTRAP to share it through Kafka.";
+        }
+        Cluster.Status status = shared.status();
+        StringJoiner out = new StringJoiner("\n");
+        out.add("runtime " + status.runtime() + " on map \"" + status.map() + "\" at " + status.bootstrap() + ": "
+                + status.state().name().toLowerCase(Locale.ROOT).replace('_', '-') + ", " + status.lag() + " records not read yet"
+                + status.problem().map(p -> " (" + p + ")").orElse(""));
+        out.add(String.format(Locale.ROOT, "%-24s %-8s %-25s %11s %8s", "RUNTIME", "STATE", "LAST HEARD", "COMPOSITORS", "TILES"));
+        for (Cluster.Peer peer : status.runtimes()) {
+            List<Cluster.RemoteCompositor> its = status.compositors().stream().filter(c -> c.runtime().equals(peer.runtime())).toList();
+            out.add(String.format(Locale.ROOT, "%-24s %-8s %-25s %11d %8d", peer.runtime(), peer.online() ? "online" : "gone", peer.lastHeard(),
+                    its.size(), its.stream().mapToInt(Cluster.RemoteCompositor::tiles).sum()));
+        }
         return out.toString();
     }
 

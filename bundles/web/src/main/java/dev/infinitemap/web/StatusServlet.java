@@ -2,6 +2,8 @@ package dev.infinitemap.web;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.Locale;
+import java.util.StringJoiner;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -10,8 +12,11 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
+import dev.infinitemap.api.cluster.Cluster;
 import dev.infinitemap.api.compositor.CompositorRegistry;
 import dev.infinitemap.api.map.InfiniteMap;
 import jakarta.servlet.Servlet;
@@ -21,7 +26,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * {@code GET /infinitemap/api/status}: whether the runtime is ready, the map's revision and
- * tile count, and how many compositors there are (as {@code /infinitemap/api/compositors} lists them).
+ * tile count, and how many compositors there are (as {@code /infinitemap/api/compositors} lists them);
+ * in a cluster, {@code cluster}: this runtime's id, the map, the bridge's state and problem, the
+ * records not read yet and the other runtimes.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern("/infinitemap/api/status")
@@ -33,6 +40,9 @@ public class StatusServlet extends HttpServlet {
     private final transient CompositorRegistry registry;
     private final transient BundleContext context;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Cluster cluster;
+
     @Activate
     public StatusServlet(@Reference InfiniteMap map, @Reference CompositorRegistry registry, BundleContext context) {
         this.map = map;
@@ -43,8 +53,23 @@ public class StatusServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Json.fresh(response);
+        Cluster shared = cluster;
+        Cluster.Status status = shared == null ? null : shared.status();
+        int compositors = registry.compositors().size() + (status == null ? 0 : status.compositors().size());
         response.getWriter().write("{\"ready\":" + ready() + ",\"revision\":" + map.revision() + ",\"tiles\":" + map.tileCount()
-                + ",\"compositors\":" + registry.compositors().size() + ",\"uptimeMs\":" + ManagementFactory.getRuntimeMXBean().getUptime() + "}");
+                + ",\"compositors\":" + compositors + ",\"uptimeMs\":" + ManagementFactory.getRuntimeMXBean().getUptime()
+                + (status == null ? "" : ",\"cluster\":" + json(status)) + "}");
+    }
+
+    static String json(Cluster.Status status) {
+        StringJoiner runtimes = new StringJoiner(",", "[", "]");
+        for (Cluster.Peer peer : status.runtimes()) {
+            runtimes.add("{\"runtime\":" + Json.quote(peer.runtime()) + ",\"state\":" + (peer.online() ? "\"online\"" : "\"gone\"")
+                    + ",\"lastHeard\":" + Json.quote(peer.lastHeard().toString()) + "}");
+        }
+        return "{\"runtime\":" + Json.quote(status.runtime()) + ",\"map\":" + Json.quote(status.map()) + ",\"bootstrap\":"
+                + Json.quote(status.bootstrap()) + ",\"state\":" + Json.quote(status.state().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                + ",\"problem\":" + Json.quote(status.problem().orElse(null)) + ",\"lag\":" + status.lag() + ",\"runtimes\":" + runtimes + "}";
     }
 
     // Ready once the framework has reached its beginning start level: FileInstall, the last to

@@ -1,12 +1,14 @@
 package dev.infinitemap.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.infinitemap.api.cluster.Cluster;
 import dev.infinitemap.api.compositor.CompositorInfo;
 
 class CompositorsServletTest {
@@ -29,6 +31,14 @@ class CompositorsServletTest {
         assertEquals("{\"name\":\"clock\",\"kind\":\"bundle\",\"bundle\":{\"symbolicName\":\"dev.infinitemap.compositor.clock\","
                 + "\"version\":\"0.1.0.SNAPSHOT\",\"id\":31},\"layer\":5,\"tiles\":0,\"state\":\"unresolved\",\"lastUpdate\":null,\"lastError\":null}",
                 CompositorsServlet.json(info));
+    }
+
+    @Test
+    void aRemoteCompositorNamesItsRuntimeAndIsKeptOnceItsRuntimeIsGoneWithItsTiles() {
+        assertEquals("{\"name\":\"terrain@b\",\"kind\":\"remote\",\"runtime\":\"b\",\"compositor\":\"terrain\",\"layer\":3,\"tiles\":7,"
+                + "\"state\":\"active\",\"lastUpdate\":null,\"lastError\":null}",
+                CompositorsServlet.json(new Cluster.RemoteCompositor("terrain@b", "terrain", "b", 3, 7, false)));
+        assertTrue(CompositorsServlet.json(new Cluster.RemoteCompositor("terrain@b", "terrain", "b", 3, 7, true)).contains(",\"state\":\"kept\","));
     }
 
     @Test
