@@ -175,6 +175,53 @@ class ClusterIT {
         assertEquals("\"brick\":\"new.png\",\"timestamp\":1", cells(b).get("59,0"));
     }
 
+    @Test
+    void aBrokerKilledMidEditAndRestartedLosesNothingStallsNoLocalViewerAndDeclaresNobodyGone() throws Exception {
+        RuntimeProcess a = quickToDetect(runtime("outage", "a")).start();
+        RuntimeProcess b = quickToDetect(runtime("outage", "b")).start();
+        a.deploy("a.manifest.json", TestManifests.row(0, 100, 0, "a.png"));
+        awaitSameMap("A's tiles on B", 100, a, b);
+
+        broker.kill();
+        try {
+            // Edits while the broker is gone, longer than the detection time: A's own map has them at once.
+            a.deploy("a.manifest.json", TestManifests.row(0, 150, 0, "b.png"));
+            awaitSameMap("A's edit on A's own map without a broker", 150, a);
+            b.deploy("b.manifest.json", TestManifests.row(0, 20, 1, "b.png"));
+            awaitSameMap("B's manifest on B's own map beside A's tiles, without a broker", 120, b);
+            RuntimeProcess.awaitCondition("A saying the broker is away", TIMEOUT,
+                    () -> a.body("/infinitemap/api/status").contains("\"state\":\"unreachable\""));
+            a.deploy("a.manifest.json", TestManifests.row(0, 120, 0, "c.png"));
+            awaitSameMap("A's second edit on A", 120, a);
+        } finally {
+            broker.start();
+        }
+        awaitSameMap("A's latest edit and B's manifest on both once the broker is back", 140, a, b);
+        assertEquals("\"brick\":\"c.png\",\"timestamp\":1", cells(b).get("119,0"));
+        RuntimeProcess.awaitCondition("A caught up again", TIMEOUT, () -> a.body("/infinitemap/api/status").contains("\"state\":\"caught-up\""));
+        assertTrue(!a.log().contains("declared gone") && !b.log().contains("declared gone"), "nobody is declared gone for the broker's absence");
+    }
+
+    @Test
+    void aBrokerFrozenAsInAPartitionThenResumedConverges() throws Exception {
+        RuntimeProcess a = quickToDetect(runtime("frozen", "a")).start();
+        RuntimeProcess b = quickToDetect(runtime("frozen", "b")).start();
+        a.deploy("a.manifest.json", TestManifests.row(0, 50, 0, "a.png"));
+        awaitSameMap("A's tiles on B", 50, a, b);
+
+        broker.signal("STOP");
+        try {
+            a.deploy("a.manifest.json", TestManifests.row(0, 80, 0, "b.png"));
+            awaitSameMap("A's edit on A's own map with the broker frozen", 80, a);
+            RuntimeProcess.awaitCondition("A saying the broker is away", TIMEOUT,
+                    () -> a.body("/infinitemap/api/status").contains("\"state\":\"unreachable\""));
+        } finally {
+            broker.signal("CONT");
+        }
+        awaitSameMap("A's edit on B once the broker runs again", 80, a, b);
+        assertEquals("\"brick\":\"b.png\",\"timestamp\":1", cells(b).get("79,0"));
+    }
+
     // ---- helpers
 
     private RuntimeProcess runtime(String map, String id) throws IOException {

@@ -79,6 +79,22 @@ final class KafkaBroker implements AutoCloseable {
         return this;
     }
 
+    /** Kills the broker with SIGKILL, as a crash would; {@link #start()} brings it back on its ports and data. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the Kafka broker did not die within 30 s of SIGKILL");
+        }
+    }
+
+    /** Sends a signal: {@code STOP} freezes the broker as a network partition would, {@code CONT} resumes it. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " of the broker failed: " + new String(kill.getInputStream().readAllBytes()));
+        }
+    }
+
     /** @return the bootstrap servers for clients */
     String bootstrap() {
         return "127.0.0.1:" + port;

@@ -58,8 +58,8 @@ import dev.infinitemap.api.cluster.Cluster.State;
  * feeds {@link RemoteLayers}: remote deltas go to the map, this runtime's own records from
  * an earlier incarnation are kept to remove what no local compositor has any more.</li>
  * </ul>
- * A broker that cannot be reached stops neither: local deltas wait in the sender's queue and
- * remote layers stay as they are until it is back.
+ * A broker that cannot be reached stops neither: local changes wait in the {@link Outbox}, folded
+ * per cell, and remote layers stay as they are until it is back.
  */
 final class KafkaCluster {
 
@@ -80,10 +80,11 @@ final class KafkaCluster {
     private final Logger log;
     private final Consumer<TileDelta> map;
     private volatile long epoch = System.currentTimeMillis() * 1000; // this incarnation; written by the sender only
-    private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>(); // TileDelta, RuntimeRecord (a decision), Leftovers, REJOIN or GOODBYE
+    // From the bridge and the follower to the sender, which folds it into the outbox at once:
+    // TileDelta, RuntimeRecord (a decision), Leftovers, REJOIN or GOODBYE.
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Outbox outbox = new Outbox(); // the sender's
     private final Map<String, Long> sequences = new HashMap<>(); // per local compositor, in this incarnation
-    private final Map<String, Map<Long, Tile>> localCells = new HashMap<>(); // what each local compositor holds now, for a rejoin
-    private final Map<String, Integer> localLayers = new HashMap<>();
     private final Thread sender;
     private final Thread follower;
     private final CountDownLatch topicReady = new CountDownLatch(1);
@@ -114,7 +115,7 @@ final class KafkaCluster {
 
     /** A local delta, for every other runtime. */
     void local(TileDelta delta) {
-        outbox.add(delta);
+        queue.add(delta);
     }
 
     /** @return where this runtime stands, from the follower's latest refresh */
@@ -125,7 +126,7 @@ final class KafkaCluster {
 
     /** Says goodbye in the log (this runtime's tiles go or stay, as its policy says), then stops both threads. */
     void stop() throws InterruptedException {
-        outbox.add(GOODBYE);
+        queue.add(GOODBYE);
         stopping = true;
         sender.join(5000);
         KafkaConsumer<byte[], byte[]> reader = consumer;
@@ -140,10 +141,8 @@ final class KafkaCluster {
     private void send() {
         Thread.currentThread().setContextClassLoader(getClass().getClassLoader()); // Kafka loads its default classes by name
         KafkaProducer<byte[], byte[]> producer = null;
-        List<Object> batch = new ArrayList<>();
         long nextHeartbeat = 0;
-        boolean goodbyeSent = false;
-        while (!goodbyeSent) {
+        while (true) {
             try {
                 if (producer == null) {
                     ensureTopic();
@@ -151,43 +150,35 @@ final class KafkaCluster {
                     producer.initTransactions();
                     nextHeartbeat = 0;
                 }
-                if (batch.isEmpty()) {
-                    long wait = Math.max(0, nextHeartbeat - System.currentTimeMillis());
-                    Object first = stopping ? outbox.poll() : outbox.poll(wait, TimeUnit.MILLISECONDS);
-                    if (first != null) {
-                        batch.add(first);
-                        outbox.drainTo(batch);
-                    }
-                }
+                absorb(outbox.isEmpty() && !stopping ? Math.max(0, nextHeartbeat - System.currentTimeMillis()) : 0);
                 boolean heartbeat = System.currentTimeMillis() >= nextHeartbeat;
-                if (batch.isEmpty() && !heartbeat) {
+                if (outbox.isEmpty() && !heartbeat) {
                     continue;
                 }
                 producer.beginTransaction();
                 if (heartbeat) {
                     producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
                 }
-                boolean goodbye = false;
-                for (Object item : batch) {
-                    goodbye |= write(producer, item);
-                }
+                boolean goodbye = write(producer);
                 producer.commitTransaction();
-                goodbyeSent = goodbye;
-                batch.clear();
+                outbox.sent();
                 if (heartbeat) {
                     nextHeartbeat = System.currentTimeMillis() + settings.heartbeatMillis();
                 }
                 recovered();
+                if (goodbye) {
+                    break;
+                }
             } catch (InterruptedException e) {
                 break;
             } catch (ProducerFencedException | InvalidProducerEpochException e) {
-                // Another incarnation of this runtime id took over, or this one was declared dead.
-                fail("another runtime with id " + settings.runtime() + " writes to " + settings.topic()
-                        + ", or this one was declared dead: this runtime stopped sending (" + e.getMessage() + ")");
+                // Another incarnation of this runtime id took over.
+                fail("another runtime with id " + settings.runtime() + " writes to " + settings.topic() + ": this one stopped sending ("
+                        + e.getMessage() + ")");
                 break;
             } catch (KafkaException | IllegalStateException e) {
-                // The transaction's fate is unknown: a new producer aborts it, and the batch is sent
-                // again; a delta that did commit is then in the log twice, which readers drop.
+                // The transaction's fate is unknown: a new producer aborts it, and what waited is
+                // written again with what came meanwhile; a cell written twice holds the same state.
                 unreachable(e);
                 close(producer);
                 producer = null;
@@ -195,7 +186,10 @@ final class KafkaCluster {
                     break; // no goodbye without a broker: the others declare this runtime gone after the detection time
                 }
                 try {
-                    Thread.sleep(RETRY_MILLIS); // a back-off between attempts on an unreachable broker, not a wait for an event
+                    long retry = System.currentTimeMillis() + RETRY_MILLIS;
+                    for (long left = RETRY_MILLIS; left > 0; left = retry - System.currentTimeMillis()) {
+                        absorb(left); // local changes keep folding in while the broker is away
+                    }
                 } catch (InterruptedException interrupted) {
                     break;
                 }
@@ -207,56 +201,62 @@ final class KafkaCluster {
         close(producer);
     }
 
-    /** @return whether the item was this runtime's goodbye */
-    private boolean write(KafkaProducer<byte[], byte[]> producer, Object item) {
-        if (item instanceof TileDelta delta) {
-            long sequence = sequences.merge(delta.compositor(), 1L, Long::sum);
-            long[] removed = delta.removedCells();
-            int parts = delta.upserts().size() + removed.length;
-            for (Tile tile : delta.upserts()) {
-                producer.send(cellRecord(delta.compositor(), delta.layer(), sequence, parts, tile.cell(), tile));
-            }
-            for (long cell : removed) {
-                producer.send(cellRecord(delta.compositor(), delta.layer(), sequence, parts, cell, null));
-            }
-            remember(delta); // now, for leftovers later in this batch; writing a batch again repeats the same steps
-        } else if (item instanceof Leftovers leftovers) {
-            leftovers.cells().forEach((compositor, cells) -> {
-                Map<Long, Tile> now = localCells.getOrDefault(compositor, Map.of());
-                List<Long> gone = cells.stream().filter(cell -> !now.containsKey(cell)).toList();
-                if (!gone.isEmpty()) {
-                    long sequence = sequences.merge(compositor, 1L, Long::sum);
-                    for (long cell : gone) {
-                        producer.send(cellRecord(compositor, leftovers.layers().get(compositor), sequence, gone.size(), cell, null));
-                    }
-                    log.info("Removed from the shared map {} tiles of compositor {} that an earlier run of this runtime had and this one has not.",
-                            gone.size(), compositor);
-                }
-            });
-        } else if (item == REJOIN) {
-            rejoin(producer);
-        } else if (item == GOODBYE) {
-            producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath())));
-            return true;
-        } else if (item instanceof RuntimeRecord decision) {
-            producer.send(runtimeRecord(decision)); // another runtime declared gone
+    /** Folds into the outbox what the bridge queued, waiting up to {@code waitMillis} for the first item. */
+    private void absorb(long waitMillis) throws InterruptedException {
+        Object first = waitMillis > 0 ? queue.poll(waitMillis, TimeUnit.MILLISECONDS) : queue.poll();
+        if (first == null) {
+            return;
         }
-        return false;
+        List<Object> items = new ArrayList<>();
+        items.add(first);
+        queue.drainTo(items);
+        for (Object item : items) {
+            if (item instanceof TileDelta delta) {
+                outbox.add(delta);
+            } else {
+                outbox.addControl(item);
+            }
+        }
     }
 
-    private void remember(TileDelta delta) {
-        Map<Long, Tile> cells = localCells.computeIfAbsent(delta.compositor(), c -> new HashMap<>());
-        for (Tile tile : delta.upserts()) {
-            cells.put(tile.cell(), tile);
-        }
-        for (long cell : delta.removedCells()) {
-            cells.remove(cell);
-        }
-        if (cells.isEmpty()) {
-            localCells.remove(delta.compositor());
+    /** Writes what waits: each compositor's changes as one delta, then the other records. @return whether it said goodbye */
+    private boolean write(KafkaProducer<byte[], byte[]> producer) {
+        boolean goodbye = false;
+        if (outbox.control().contains(REJOIN)) {
+            rejoin(producer); // all that local compositors hold, waiting changes included
         } else {
-            localLayers.put(delta.compositor(), delta.layer());
+            outbox.pending().forEach((compositor, changes) -> {
+                long sequence = sequences.merge(compositor, 1L, Long::sum);
+                int parts = changes.cells().size();
+                changes.cells().forEach((cell, tile) -> producer.send(cellRecord(compositor, changes.layer(), sequence, parts, cell, tile)));
+            });
         }
+        for (Object item : outbox.control()) {
+            if (item instanceof Leftovers leftovers) {
+                removeLeftovers(producer, leftovers);
+            } else if (item == GOODBYE) {
+                producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath())));
+                goodbye = true;
+            } else if (item instanceof RuntimeRecord decision) {
+                producer.send(runtimeRecord(decision)); // another runtime declared gone
+            }
+        }
+        return goodbye;
+    }
+
+    private void removeLeftovers(KafkaProducer<byte[], byte[]> producer, Leftovers leftovers) {
+        leftovers.cells().forEach((compositor, cells) -> {
+            Map<Long, Tile> now = outbox.held(compositor);
+            List<Long> gone = cells.stream().filter(cell -> !now.containsKey(cell)).toList();
+            if (!gone.isEmpty()) {
+                long sequence = sequences.merge(compositor, 1L, Long::sum);
+                for (long cell : gone) {
+                    producer.send(cellRecord(compositor, leftovers.layers().get(compositor), sequence, gone.size(), cell, null));
+                }
+                log.info("Removed from the shared map {} tiles of compositor {} that an earlier run of this runtime had and this one has not.",
+                        gone.size(), compositor);
+            }
+        });
     }
 
     // Declared gone while it was still there (paused, or cut off from the broker longer than the
@@ -266,9 +266,9 @@ final class KafkaCluster {
         sequences.clear();
         producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
         int tiles = 0;
-        for (Map.Entry<String, Map<Long, Tile>> compositor : localCells.entrySet()) {
+        for (Map.Entry<String, Map<Long, Tile>> compositor : outbox.held().entrySet()) {
             long sequence = sequences.merge(compositor.getKey(), 1L, Long::sum);
-            int layer = localLayers.get(compositor.getKey());
+            int layer = outbox.layer(compositor.getKey());
             Map<Long, Tile> cells = compositor.getValue();
             for (Tile tile : cells.values()) {
                 producer.send(cellRecord(compositor.getKey(), layer, sequence, cells.size(), tile.cell(), tile));
@@ -383,7 +383,7 @@ final class KafkaCluster {
                 }
                 if (!layers.isCaughtUp() && end.entrySet().stream().allMatch(e -> reader.position(e.getKey()) >= e.getValue())) {
                     layers.caughtUp();
-                    outbox.add(leftovers);
+                    queue.add(leftovers);
                     state = State.CAUGHT_UP;
                     log.info("Caught up with map \"{}\" on {}: {} records read, {} remote layers, in {} ms.", settings.map(), settings.bootstrap(),
                             seen, layers.layers().size(), (System.nanoTime() - started) / 1_000_000);
@@ -397,7 +397,7 @@ final class KafkaCluster {
                         if (declared.add(gone)) {
                             log.warn("Runtime {} has not been heard of for {} ms: it is declared gone, and its tiles are {}.", gone.runtime(),
                                     settings.detectionMillis(), gone.onDeath() == RuntimeRecord.OnDeath.REMOVE ? "removed" : "kept");
-                            outbox.add(gone);
+                            queue.add(gone);
                         }
                     }
                 }
@@ -430,7 +430,7 @@ final class KafkaCluster {
                 if (runtime.runtime().equals(settings.runtime()) && runtime.state() == RuntimeRecord.State.GONE && runtime.epoch() == epoch
                         && leftovers == null && !stopping && rejoinAsked != epoch) {
                     rejoinAsked = epoch;
-                    outbox.add(REJOIN);
+                    queue.add(REJOIN);
                 }
                 presence.heard(runtime, record.timestamp());
                 layers.runtime(runtime);

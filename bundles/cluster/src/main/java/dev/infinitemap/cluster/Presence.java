@@ -33,8 +33,16 @@ final class Presence {
         this.detectionMillis = detectionMillis;
     }
 
-    /** A runtime record as the log gave it, with the time the log appended it. */
+    /**
+     * A runtime record as the log gave it, with the time the log appended it. A log with no
+     * record at all for half the detection time was itself away (every runtime online writes a
+     * heartbeat each interval): silence is then counted from its return, so a broker restart
+     * declares nobody gone.
+     */
     void heard(RuntimeRecord record, long logMillis) {
+        if (now != Long.MIN_VALUE && logMillis - now > detectionMillis / 2) {
+            online.replaceAll((runtime, seen) -> new Seen(seen.last(), logMillis));
+        }
         now = Math.max(now, logMillis);
         Seen before = online.get(record.runtime());
         if (before != null && before.last().epoch() > record.epoch()) {

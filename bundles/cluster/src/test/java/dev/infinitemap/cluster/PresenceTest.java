@@ -14,6 +14,20 @@ class PresenceTest {
     private static final long DETECTION = 5_000;
 
     @Test
+    void aLogThatWasAwayLongerThanTheDetectionTimeDeclaresNobodyGoneSilenceCountsFromItsReturn() {
+        Presence a = new Presence("a", DETECTION);
+        a.heard(online("a", 1, OnDeath.REMOVE), 1_000);
+        a.heard(online("b", 1, OnDeath.REMOVE), 1_000);
+        // The broker was down for a minute: the first record after it is a's own heartbeat.
+        a.heard(online("a", 1, OnDeath.REMOVE), 61_000);
+        assertEquals(List.of(), a.toDeclare(), "b's silence counts from the log's return");
+        a.heard(online("a", 1, OnDeath.REMOVE), 63_000);
+        a.heard(online("a", 1, OnDeath.REMOVE), 65_000);
+        a.heard(online("a", 1, OnDeath.REMOVE), 66_001);
+        assertEquals(List.of(new RuntimeRecord("b", 1, State.GONE, OnDeath.REMOVE)), a.toDeclare(), "b silent since then is gone");
+    }
+
+    @Test
     void aRuntimeSilentLongerThanTheDetectionTimeIsDeclaredGoneWithItsPolicyByTheSmallestIdOnly() {
         Presence a = new Presence("a", DETECTION);
         Presence b = new Presence("b", DETECTION);
@@ -23,6 +37,7 @@ class PresenceTest {
             p.heard(online("c", 3, OnDeath.KEEP), 1_000);
         }
         for (Presence p : List.of(a, b)) {
+            p.heard(online("a", 1, OnDeath.REMOVE), 3_500);
             p.heard(online("a", 1, OnDeath.REMOVE), 6_000);
             p.heard(online("b", 1, OnDeath.REMOVE), 6_000);
         }
@@ -44,8 +59,9 @@ class PresenceTest {
     void whenTheSmallestIdGoesSilentTheNextOneDecidesAndNobodyDeclaresItself() {
         Presence b = new Presence("b", DETECTION);
         b.heard(online("a", 1, OnDeath.REMOVE), 0);
-        b.heard(online("b", 1, OnDeath.REMOVE), 0);
-        b.heard(online("b", 1, OnDeath.REMOVE), 10_000);
+        for (long at = 0; at <= 10_000; at += 1_000) {
+            b.heard(online("b", 1, OnDeath.REMOVE), at);
+        }
         assertEquals(List.of(new RuntimeRecord("a", 1, State.GONE, OnDeath.REMOVE)), b.toDeclare());
 
         Presence alone = new Presence("a", DETECTION);
