@@ -225,12 +225,17 @@ class ClusterIT {
     // ---- helpers
 
     private RuntimeProcess runtime(String map, String id) throws IOException {
-        Path home = dir.resolve(map + "-" + id);
+        RuntimeProcess runtime = clustered(dir.resolve(map + "-" + id), broker, map, id);
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    /** A runtime on a cluster map, without the samples: a ticking clock among them would keep the maps moving. */
+    static RuntimeProcess clustered(Path home, KafkaBroker broker, String map, String id) throws IOException {
         RuntimeProcess runtime = new RuntimeProcess(home)
                 .env("INFINITEMAP_CLUSTER_BOOTSTRAP", broker.bootstrap())
                 .env("INFINITEMAP_CLUSTER_MAP", map)
                 .env("INFINITEMAP_CLUSTER_RUNTIME_ID", id);
-        // Only the test's own tiles: the samples (a ticking clock among them) would keep the maps moving.
         try (Stream<Path> samples = Files.list(runtime.home.resolve("deploy"))) {
             for (Path sample : (Iterable<Path>) samples::iterator) {
                 if (!sample.getFileName().toString().equals("README.txt")) {
@@ -238,7 +243,6 @@ class ClusterIT {
                 }
             }
         }
-        runtimes.add(runtime);
         return runtime;
     }
 

@@ -155,7 +155,7 @@ public final class LoadSoak {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    private static long rssKb(long pid) throws Exception {
+    static long rssKb(long pid) throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));

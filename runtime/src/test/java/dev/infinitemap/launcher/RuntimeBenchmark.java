@@ -87,7 +87,7 @@ public final class RuntimeBenchmark {
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(10);
 
     /** CPU time the runtime's process used in each window, after one window to settle, with no viewer connected. */
-    private static List<Double> idleCpuPercent(RuntimeProcess runtime, int windows) throws Exception {
+    static List<Double> idleCpuPercent(RuntimeProcess runtime, int windows) throws Exception {
         ProcessHandle process = ProcessHandle.of(runtime.pid()).orElseThrow();
         Thread.sleep(IDLE_WINDOW.toMillis()); // pacing: the JIT settles after the deploy runs
         List<Double> percents = new ArrayList<>();

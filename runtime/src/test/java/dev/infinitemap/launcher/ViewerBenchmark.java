@@ -215,7 +215,7 @@ public final class ViewerBenchmark {
         return result;
     }
 
-    private static WebSocket connect(HttpClient http, RuntimeProcess runtime, String query, Listener listener) throws Exception {
+    static WebSocket connect(HttpClient http, RuntimeProcess runtime, String query, Listener listener) throws Exception {
         return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + runtime.port + "/infinitemap/ws" + query), listener)
                 .get(10, TimeUnit.SECONDS);
     }
@@ -232,7 +232,7 @@ public final class ViewerBenchmark {
         RuntimeProcess.awaitCondition(what, TIMEOUT, condition);
     }
 
-    private static void row(String name, List<Double> values) {
+    static void row(String name, List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         System.out.printf(Locale.ROOT, "| %s | %d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n", name, sorted.size(),

@@ -50,10 +50,11 @@ import dev.infinitemap.api.cluster.Cluster.State;
  * every runtime's layer cells and presence, in one partition, so that every runtime reads the
  * same records in the same order.
  * <ul>
- * <li>The sender thread commits local deltas to the topic in transactions, as many as are
- * waiting in one (a commit takes milliseconds, so one per delta would cap the rate at a few
- * hundred a second), and a heartbeat every interval. Its {@code transactional.id} is the
- * runtime's, so a new incarnation fences an old one that is still writing.</li>
+ * <li>The sender thread commits what waits in its {@link Outbox} in one transaction, each
+ * compositor's changes as one delta (a commit takes milliseconds, so one per local delta would
+ * cap the rate at a few hundred a second), and a heartbeat every interval. Its
+ * {@code transactional.id} is the runtime's, so a new incarnation fences an old one that is
+ * still writing. Declared gone while alive, it rejoins as a new incarnation with all its tiles.</li>
  * <li>The follower thread reads the topic from its beginning, committed records only, and
  * feeds {@link RemoteLayers}: remote deltas go to the map, this runtime's own records from
  * an earlier incarnation are kept to remove what no local compositor has any more.</li>
@@ -74,6 +75,7 @@ final class KafkaCluster {
 
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long RETRY_MILLIS = 1000;
+    private static final int CHUNK = 20_000; // records per transaction at most, see Transaction
     private static final long STATUS_MILLIS = 250; // how often the follower refreshes what the status shows
 
     private final ClusterSettings settings;
@@ -85,6 +87,7 @@ final class KafkaCluster {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Outbox outbox = new Outbox(); // the sender's
     private final Map<String, Long> sequences = new HashMap<>(); // per local compositor, in this incarnation
+    private long nextHeartbeat; // the sender's
     private final Thread sender;
     private final Thread follower;
     private final CountDownLatch topicReady = new CountDownLatch(1);
@@ -141,7 +144,6 @@ final class KafkaCluster {
     private void send() {
         Thread.currentThread().setContextClassLoader(getClass().getClassLoader()); // Kafka loads its default classes by name
         KafkaProducer<byte[], byte[]> producer = null;
-        long nextHeartbeat = 0;
         while (true) {
             try {
                 if (producer == null) {
@@ -151,20 +153,13 @@ final class KafkaCluster {
                     nextHeartbeat = 0;
                 }
                 absorb(outbox.isEmpty() && !stopping ? Math.max(0, nextHeartbeat - System.currentTimeMillis()) : 0);
-                boolean heartbeat = System.currentTimeMillis() >= nextHeartbeat;
-                if (outbox.isEmpty() && !heartbeat) {
+                if (outbox.isEmpty() && System.currentTimeMillis() < nextHeartbeat) {
                     continue;
                 }
-                producer.beginTransaction();
-                if (heartbeat) {
-                    producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
-                }
-                boolean goodbye = write(producer);
-                producer.commitTransaction();
+                Transaction transaction = new Transaction(producer);
+                boolean goodbye = write(transaction);
+                transaction.commit();
                 outbox.sent();
-                if (heartbeat) {
-                    nextHeartbeat = System.currentTimeMillis() + settings.heartbeatMillis();
-                }
                 recovered();
                 if (goodbye) {
                     break;
@@ -219,39 +214,78 @@ final class KafkaCluster {
         }
     }
 
+    /**
+     * A transaction that commits and begins afresh every {@value #CHUNK} records, with a
+     * heartbeat whenever one is due. Readers see nothing of a transaction until it commits, so one
+     * of a million cells would hold back every other runtime's changes (and this one's
+     * heartbeats) for as long as it takes to write; a delta across several still reaches the
+     * others whole, as they gather its parts.
+     */
+    private final class Transaction {
+        private final KafkaProducer<byte[], byte[]> producer;
+        private int records;
+
+        Transaction(KafkaProducer<byte[], byte[]> producer) {
+            this.producer = producer;
+            producer.beginTransaction();
+            heartbeatIfDue();
+        }
+
+        void send(ProducerRecord<byte[], byte[]> record) {
+            producer.send(record);
+            if (++records >= CHUNK) {
+                producer.commitTransaction();
+                producer.beginTransaction();
+                records = 0;
+                heartbeatIfDue();
+            }
+        }
+
+        void commit() {
+            producer.commitTransaction();
+        }
+
+        private void heartbeatIfDue() {
+            if (System.currentTimeMillis() >= nextHeartbeat) {
+                producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
+                nextHeartbeat = System.currentTimeMillis() + settings.heartbeatMillis();
+            }
+        }
+    }
+
     /** Writes what waits: each compositor's changes as one delta, then the other records. @return whether it said goodbye */
-    private boolean write(KafkaProducer<byte[], byte[]> producer) {
+    private boolean write(Transaction transaction) {
         boolean goodbye = false;
         if (outbox.control().contains(REJOIN)) {
-            rejoin(producer); // all that local compositors hold, waiting changes included
+            rejoin(transaction); // all that local compositors hold, waiting changes included
         } else {
             outbox.pending().forEach((compositor, changes) -> {
                 long sequence = sequences.merge(compositor, 1L, Long::sum);
                 int parts = changes.cells().size();
-                changes.cells().forEach((cell, tile) -> producer.send(cellRecord(compositor, changes.layer(), sequence, parts, cell, tile)));
+                changes.cells().forEach((cell, tile) -> transaction.send(cellRecord(compositor, changes.layer(), sequence, parts, cell, tile)));
             });
         }
         for (Object item : outbox.control()) {
             if (item instanceof Leftovers leftovers) {
-                removeLeftovers(producer, leftovers);
+                removeLeftovers(transaction, leftovers);
             } else if (item == GOODBYE) {
-                producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath())));
+                transaction.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath())));
                 goodbye = true;
             } else if (item instanceof RuntimeRecord decision) {
-                producer.send(runtimeRecord(decision)); // another runtime declared gone
+                transaction.send(runtimeRecord(decision)); // another runtime declared gone
             }
         }
         return goodbye;
     }
 
-    private void removeLeftovers(KafkaProducer<byte[], byte[]> producer, Leftovers leftovers) {
+    private void removeLeftovers(Transaction transaction, Leftovers leftovers) {
         leftovers.cells().forEach((compositor, cells) -> {
             Map<Long, Tile> now = outbox.held(compositor);
             List<Long> gone = cells.stream().filter(cell -> !now.containsKey(cell)).toList();
             if (!gone.isEmpty()) {
                 long sequence = sequences.merge(compositor, 1L, Long::sum);
                 for (long cell : gone) {
-                    producer.send(cellRecord(compositor, leftovers.layers().get(compositor), sequence, gone.size(), cell, null));
+                    transaction.send(cellRecord(compositor, leftovers.layers().get(compositor), sequence, gone.size(), cell, null));
                 }
                 log.info("Removed from the shared map {} tiles of compositor {} that an earlier run of this runtime had and this one has not.",
                         gone.size(), compositor);
@@ -261,17 +295,17 @@ final class KafkaCluster {
 
     // Declared gone while it was still there (paused, or cut off from the broker longer than the
     // detection time): the others dropped this incarnation, so a new one writes everything again.
-    private void rejoin(KafkaProducer<byte[], byte[]> producer) {
+    private void rejoin(Transaction transaction) {
         epoch = Math.max(epoch + 1, System.currentTimeMillis() * 1000);
         sequences.clear();
-        producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
+        transaction.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
         int tiles = 0;
         for (Map.Entry<String, Map<Long, Tile>> compositor : outbox.held().entrySet()) {
             long sequence = sequences.merge(compositor.getKey(), 1L, Long::sum);
             int layer = outbox.layer(compositor.getKey());
             Map<Long, Tile> cells = compositor.getValue();
             for (Tile tile : cells.values()) {
-                producer.send(cellRecord(compositor.getKey(), layer, sequence, cells.size(), tile.cell(), tile));
+                transaction.send(cellRecord(compositor.getKey(), layer, sequence, cells.size(), tile.cell(), tile));
             }
             tiles += cells.size();
         }
@@ -280,11 +314,7 @@ final class KafkaCluster {
     }
 
     private ProducerRecord<byte[], byte[]> cellRecord(String compositor, int layer, long sequence, int parts, long cell, Tile tile) {
-        Headers headers = new RecordHeaders()
-                .add(RecordFormat.EPOCH, RecordFormat.longHeader(epoch))
-                .add(RecordFormat.SEQUENCE, RecordFormat.longHeader(sequence))
-                .add(RecordFormat.LAYER, RecordFormat.intHeader(layer))
-                .add(RecordFormat.PARTS, RecordFormat.intHeader(parts));
+        Headers headers = new RecordHeaders().add(RecordFormat.META, RecordFormat.meta(epoch, sequence, layer, parts));
         return new ProducerRecord<>(settings.topic(), 0, null, RecordFormat.cellKey(settings.runtime(), compositor, cell),
                 RecordFormat.tileValue(tile), headers);
     }
@@ -436,10 +466,9 @@ final class KafkaCluster {
                 layers.runtime(runtime);
                 return;
             }
-            Headers headers = record.headers();
-            LayerRecord cell = RecordFormat.layerRecord(record.key(), record.value(),
-                    RecordFormat.readLong(value(headers, RecordFormat.EPOCH)), RecordFormat.readLong(value(headers, RecordFormat.SEQUENCE)),
-                    RecordFormat.readInt(value(headers, RecordFormat.LAYER)), RecordFormat.readInt(value(headers, RecordFormat.PARTS)));
+            var meta = record.headers().lastHeader(RecordFormat.META);
+            LayerRecord cell = RecordFormat.layerRecord(record.key(), record.value(), meta == null ? null : meta.value());
+            presence.alive(cell.runtime(), record.timestamp()); // a runtime writing a big delta is not silent
             if (cell.runtime().equals(settings.runtime())) {
                 if (leftovers != null && cell.epoch() < epoch) {
                     Set<Long> cells = leftovers.cells().computeIfAbsent(cell.compositor(), c -> new HashSet<>());
@@ -457,11 +486,6 @@ final class KafkaCluster {
             log.warn("Skipped {} at offset {} of {}: it was written by another version of InfiniteMap or by something else.",
                     e.getMessage(), record.offset(), settings.topic());
         }
-    }
-
-    private static byte[] value(Headers headers, String key) {
-        var header = headers.lastHeader(key);
-        return header == null ? null : header.value();
     }
 
     // ---- clients and state

@@ -15,7 +15,23 @@ import java.util.Map;
  */
 final class Presence {
 
-    private record Seen(RuntimeRecord last, long at) {
+    /** A runtime's latest record and when it was last heard of; {@code at} moves with each of its records. */
+    private static final class Seen {
+        final RuntimeRecord last;
+        long at;
+
+        Seen(RuntimeRecord last, long at) {
+            this.last = last;
+            this.at = at;
+        }
+
+        RuntimeRecord last() {
+            return last;
+        }
+
+        long at() {
+            return at;
+        }
     }
 
     private final String self;
@@ -40,10 +56,7 @@ final class Presence {
      * declares nobody gone.
      */
     void heard(RuntimeRecord record, long logMillis) {
-        if (now != Long.MIN_VALUE && logMillis - now > detectionMillis / 2) {
-            online.replaceAll((runtime, seen) -> new Seen(seen.last(), logMillis));
-        }
-        now = Math.max(now, logMillis);
+        advance(logMillis);
         Seen before = online.get(record.runtime());
         if (before != null && before.last().epoch() > record.epoch()) {
             return; // an older incarnation's leftovers
@@ -55,6 +68,25 @@ final class Presence {
             online.put(record.runtime(), new Seen(record, logMillis));
             left.remove(record.runtime());
         }
+    }
+
+    /**
+     * Any other record of a runtime, with the time the log appended it: a runtime whose big
+     * delta keeps its heartbeat waiting behind it is still there.
+     */
+    void alive(String runtime, long logMillis) {
+        advance(logMillis);
+        Seen seen = online.get(runtime);
+        if (seen != null && seen.at < logMillis) {
+            seen.at = logMillis;
+        }
+    }
+
+    private void advance(long logMillis) {
+        if (now != Long.MIN_VALUE && logMillis - now > detectionMillis / 2) {
+            online.values().forEach(seen -> seen.at = logMillis);
+        }
+        now = Math.max(now, logMillis);
     }
 
     /** One runtime as the status shows it. */

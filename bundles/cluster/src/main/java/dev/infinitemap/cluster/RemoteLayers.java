@@ -25,7 +25,8 @@ import dev.infinitemap.api.TileDelta;
  * as one delta; a later delta of the layer posts an unfinished one as it is (its missing cells
  * were overwritten since, which is what compaction does).</li>
  * <li>Catching up, the records up to the log's end are folded into each layer's state, and
- * {@link #caughtUp()} posts one delta per layer: the map then holds exactly what the log held.</li>
+ * {@link #caughtUp()} posts one delta per layer: the map then holds exactly what the log held.
+ * A delta the end cut in two (a big one spans transactions) is posted once all its parts came.</li>
  * <li>A runtime declared gone takes its tiles along (remove) or leaves them (keep), at the point
  * of the log where the decision is.</li>
  * </ul>
@@ -192,8 +193,17 @@ final class RemoteLayers {
         if (caughtUp) {
             return;
         }
+        // A delta with parts missing at the end: compaction took them (each was overwritten, or a
+        // removal old enough), or the end cut the delta, as a big one spans transactions. What
+        // came is folded in; the rest, if it comes, is posted live as soon as all of it is in.
         for (Layer layer : layers.values()) {
-            flush(layer);
+            Pending cut = layer.pending;
+            if (cut != null) {
+                layer.pending = null;
+                fold(layer, cut);
+                int missing = cut.parts() - cut.cells().size();
+                layer.pending = missing > 0 ? new Pending(cut.sequence(), missing, new LinkedHashMap<>()) : null;
+            }
         }
         caughtUp = true;
         for (Layer layer : layers.values()) {
@@ -213,6 +223,16 @@ final class RemoteLayers {
                 .sorted(Comparator.comparing(RemoteLayer::name)).toList();
     }
 
+    private static void fold(Layer layer, Pending pending) {
+        pending.cells().forEach((cell, tile) -> {
+            if (tile == null) {
+                layer.shadow.remove(cell);
+            } else {
+                layer.shadow.put(cell, tile);
+            }
+        });
+    }
+
     // The layer's pending delta, whole or not: folded into its state while catching up, else posted.
     private void flush(Layer layer) {
         Pending pending = layer.pending;
@@ -222,13 +242,7 @@ final class RemoteLayers {
         layer.pending = null;
         layer.applied = pending.sequence();
         if (!caughtUp) {
-            pending.cells().forEach((cell, tile) -> {
-                if (tile == null) {
-                    layer.shadow.remove(cell);
-                } else {
-                    layer.shadow.put(cell, tile);
-                }
-            });
+            fold(layer, pending);
             return;
         }
         List<Tile> put = new ArrayList<>();

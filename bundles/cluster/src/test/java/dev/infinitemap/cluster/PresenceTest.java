@@ -14,6 +14,22 @@ class PresenceTest {
     private static final long DETECTION = 5_000;
 
     @Test
+    void aRuntimeWritingABigDeltaIsHeardOfByItsCellsThoughItsHeartbeatWaitsBehindThem() {
+        Presence a = new Presence("a", DETECTION);
+        a.heard(online("a", 1, OnDeath.REMOVE), 1_000);
+        a.heard(online("b", 1, OnDeath.REMOVE), 1_000);
+        for (long at = 1_000; at <= 20_000; at += 1_000) {
+            a.heard(online("a", 1, OnDeath.REMOVE), at);
+            a.alive("b", at); // b's cells, appended over 19 s in one long transaction
+        }
+        assertEquals(List.of(), a.toDeclare(), "b's cells say it is there");
+        a.heard(online("a", 1, OnDeath.REMOVE), 22_000);
+        a.heard(online("a", 1, OnDeath.REMOVE), 24_000);
+        a.heard(online("a", 1, OnDeath.REMOVE), 25_001);
+        assertEquals(List.of(new RuntimeRecord("b", 1, State.GONE, OnDeath.REMOVE)), a.toDeclare(), "silent after its last cell");
+    }
+
+    @Test
     void aLogThatWasAwayLongerThanTheDetectionTimeDeclaresNobodyGoneSilenceCountsFromItsReturn() {
         Presence a = new Presence("a", DETECTION);
         a.heard(online("a", 1, OnDeath.REMOVE), 1_000);

@@ -47,6 +47,22 @@ class RemoteLayersTest {
     }
 
     @Test
+    void aBigDeltaThatTheEndOfCatchingUpCutsInTwoShowsWhatCameThenTheRestLiveInOneDelta() {
+        MemoryLog.Origin b = log.origin("b", 1);
+        b.delta("terrain", 0, cells(tile(0, 0, "a.png"), tile(1, 0, "a.png"), tile(2, 0, "a.png"), tile(3, 0, "a.png")));
+        remote.record((LayerRecord) log.records.get(0));
+        remote.record((LayerRecord) log.records.get(1));
+        remote.caughtUp(); // the end taken at start fell between two of the delta's transactions
+        assertEquals(cells(tile(0, 0, "a.png"), tile(1, 0, "a.png")), map.layer("terrain@b"), "what was in the log at the end");
+        remote.record((LayerRecord) log.records.get(2));
+        assertEquals(1, posted.size(), "the rest waits for all of itself");
+        remote.record((LayerRecord) log.records.get(3));
+        assertEquals(2, posted.size());
+        assertEquals(b.truth.get("terrain"), map.layer("terrain@b"), "the whole delta");
+        assertEquals(0, remote.unfinished());
+    }
+
+    @Test
     void recordsInterleavedDuplicatedAndReadAgainGiveExactlyEachRuntimesLayers() {
         for (int seed = 0; seed < 200; seed++) {
             Random random = new Random(seed);
