@@ -10,14 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The cluster's end-to-end paths, with a real Kafka broker and runtimes as processes on this
  * machine, printed as Markdown rows for BENCHMARKS.md:
  * <ul>
+ * <li>the floor: Kafka's own round trip on the same broker, a transactional producer (one
+ * record, then commit) to a {@code read_committed} consumer, {@value #EDITS} times, 20 a second;</li>
  * <li>latency: manifest edits on A, each adding one cell, at 10 and at 100 edits a second
  * (spread over 10 files); the time from the file's rename into A's {@code deploy/} to the first
  * sight of its cell at a WebSocket client of A and of B, side by side for the same edits;</li>
@@ -48,12 +60,51 @@ public final class ClusterBenchmark {
                 RuntimeProcess b = ClusterIT.clustered(work.resolve("b"), broker, "bench", "b").start()) {
             System.out.println("| measurement | n | median | p90 | p99 | max |");
             System.out.println("|---|---|---|---|---|---|");
+            kafkaFloor(broker);
             latency(a, b, 10, 9_000);
             latency(a, b, 100, 9_001);
             detection(work, broker, b);
             throughputAndCatchUp(work, broker, a, b);
         }
         footprint(work);
+    }
+
+    /** One record in a transaction, committed, until a read_committed consumer has it: what any delta through Kafka costs at least. */
+    private static void kafkaFloor(KafkaBroker broker) throws Exception {
+        String topic = "floor";
+        Properties producerSettings = new Properties();
+        producerSettings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        producerSettings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "floor");
+        producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Properties consumerSettings = new Properties();
+        consumerSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        consumerSettings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
+                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, 0, null, new byte[Long.BYTES])); // makes the topic
+            producer.commitTransaction();
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToEnd(List.of(partition));
+            consumer.position(partition);
+            List<Double> trips = new ArrayList<>();
+            for (int i = 0; i < EDITS; i++) {
+                long sent = System.nanoTime();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[Long.BYTES]));
+                producer.commitTransaction();
+                while (consumer.poll(Duration.ofMillis(100)).isEmpty()) {
+                    if (System.nanoTime() - sent > TIMEOUT.toNanos()) {
+                        throw new IllegalStateException("the consumer never got record " + i);
+                    }
+                }
+                trips.add((System.nanoTime() - sent) / 1e6);
+                Thread.sleep(50); // the pace, not a wait for a result
+            }
+            ViewerBenchmark.row("Kafka alone: transactional send and commit to a read_committed consumer", trips);
+        }
     }
 
     /** Edits on A at a rate, seen by a per-cell WebSocket client of A and of B. */

@@ -9,13 +9,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,18 +108,21 @@ class ClusterIT {
                 () -> a.body("/infinitemap/api/cell?x=9&y=5").contains("pond@b") && b.body("/infinitemap/api/cell?x=9&y=5").contains("pond@a"));
         awaitSameMap("the same winner of the full tie on both", 10, a, b);
         assertEquals("\"brick\":\"water.png\",\"timestamp\":1", cells(a).get("9,5"), "pond@b wins on A and on B");
+
+        // No loops: each runtime wrote only its own compositors' cells, never one it got from the other.
+        assertEquals(Map.of("a", Set.of("field", "pond"), "b", Set.of("pond")), writers("edits"));
     }
 
     @Test
     void aRuntimeJoiningLateCatchesUpAndOneThatStopsTakesItsTilesAlong() throws Exception {
         RuntimeProcess a = runtime("join", "a").start();
         RuntimeProcess b = runtime("join", "b").start();
-        a.deploy("a.manifest.json", TestManifests.row(0, 2_000, 0, "a.png"));
+        a.deploy("a.manifest.json", TestManifests.row(0, 100_000, 0, "a.png"));
         b.deploy("b.manifest.json", TestManifests.row(0, 1_000, 1, "b.png"));
-        awaitSameMap("A's and B's tiles on both", 3_000, a, b);
+        awaitSameMap("A's and B's tiles on both", 101_000, a, b);
 
         RuntimeProcess c = runtime("join", "c").start();
-        awaitSameMap("everything on the late joiner C", 3_000, a, b, c);
+        awaitSameMap("everything on the late joiner C", 101_000, a, b, c);
         assertTrue(c.log().contains("Caught up with map \"join\""), c.log());
 
         assertEquals(0, a.stop(), "A stops cleanly");
@@ -275,6 +288,36 @@ class ClusterIT {
             }
             throw new AssertionError(state.toString(), e);
         }
+    }
+
+    /** @return per runtime, the compositors whose cells it wrote to the map's topic, read from its beginning */
+    static Map<String, Set<String>> writers(String map) throws Exception {
+        Properties settings = new Properties();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        Map<String, Set<String>> writers = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition("im." + map, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    ByteBuffer key = ByteBuffer.wrap(record.key());
+                    if (key.get() == 2 && key.get() == 'C') { // format 2, a cell: runtime, compositor, cell
+                        String runtime = utf8(key);
+                        writers.computeIfAbsent(runtime, r -> new TreeSet<>()).add(utf8(key));
+                    }
+                }
+            }
+        }
+        return writers;
+    }
+
+    private static String utf8(ByteBuffer in) {
+        byte[] bytes = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The runtime's map as the old clients read it: cell to tile. */
