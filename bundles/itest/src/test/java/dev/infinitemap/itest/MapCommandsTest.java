@@ -51,6 +51,7 @@ class MapCommandsTest {
         assertThat(run("map:tiles -30 12 -29 12")).startsWith("2 tiles at revision").contains("-30,12").contains("region (layer 0)");
         assertThat(run("map:tiles 5 5 1 1")).contains("The rectangle is empty");
         assertThat(run("map:reload no-such-compositor")).contains("No compositor is named no-such-compositor");
+        assertThat(run("map:cluster")).contains("keeps its map to itself").contains("INFINITEMAP_CLUSTER_BOOTSTRAP");
     }
 
     @Test
