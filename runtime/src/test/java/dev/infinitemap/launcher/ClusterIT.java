@@ -132,11 +132,9 @@ class ClusterIT {
 
     @Test
     void aRuntimeKilledLosesItsTilesOnTheOthersAfterTheDetectionTime() throws Exception {
-        RuntimeProcess a = quickToDetect(runtime("crash", "a")).start();
-        RuntimeProcess b = quickToDetect(runtime("crash", "b")).start();
-        a.deploy("a.manifest.json", TestManifests.row(0, 100, 0, "a.png"));
-        b.deploy("b.manifest.json", TestManifests.row(0, 100, 1, "b.png"));
-        awaitSameMap("A's and B's tiles on both", 200, a, b);
+        RuntimeProcess[] pair = pairWithTiles("crash");
+        RuntimeProcess a = pair[0];
+        RuntimeProcess b = pair[1];
 
         a.kill();
         awaitSameMap("A's tiles gone from B once A was silent for the detection time", 100, b);
@@ -147,11 +145,9 @@ class ClusterIT {
 
     @Test
     void aRuntimePausedPastTheDetectionTimeRejoinsWithItsTilesWhenResumed() throws Exception {
-        RuntimeProcess a = quickToDetect(runtime("pause", "a")).start();
-        RuntimeProcess b = quickToDetect(runtime("pause", "b")).start();
-        a.deploy("a.manifest.json", TestManifests.row(0, 100, 0, "a.png"));
-        b.deploy("b.manifest.json", TestManifests.row(0, 100, 1, "b.png"));
-        awaitSameMap("A's and B's tiles on both", 200, a, b);
+        RuntimeProcess[] pair = pairWithTiles("pause");
+        RuntimeProcess a = pair[0];
+        RuntimeProcess b = pair[1];
 
         a.signal("STOP");
         try {
@@ -235,6 +231,25 @@ class ClusterIT {
         assertEquals("\"brick\":\"b.png\",\"timestamp\":1", cells(b).get("79,0"));
     }
 
+    @Test
+    void aSecondRuntimeWithTheSameIdFencesTheFirstWhichSaysSoAndKeepsItsOwnMap() throws Exception {
+        RuntimeProcess first = runtime("twin", "a").start();
+        // Caught up means the topic exists: a consumer asking for a topic not there yet waits a minute.
+        RuntimeProcess.awaitCondition("the first runtime caught up", TIMEOUT,
+                () -> first.body("/infinitemap/api/status").contains("\"state\":\"caught-up\""));
+        first.deploy("a.manifest.json", TestManifests.row(0, 10, 0, "a.png"));
+        RuntimeProcess.awaitCondition("the first runtime's tiles written", TIMEOUT, () -> writers("twin").containsKey("a"));
+
+        RuntimeProcess second = clustered(dir.resolve("twin-a-again"), broker, "twin", "a");
+        runtimes.add(second);
+        second.start();
+        RuntimeProcess.awaitCondition("the first runtime saying it was fenced", TIMEOUT,
+                () -> first.log().contains("another runtime with id a writes to im.twin: this one stopped sending"));
+        String status = first.body("/infinitemap/api/status");
+        assertTrue(status.contains("\"state\":\"failed\"") && status.contains("another runtime with id a"), status);
+        assertEquals(10, cells(first).size(), "its local map keeps working");
+    }
+
     // ---- helpers
 
     private RuntimeProcess runtime(String map, String id) throws IOException {
@@ -257,6 +272,16 @@ class ClusterIT {
             }
         }
         return runtime;
+    }
+
+    /** A and B, quick to detect, with 100 tiles each (rows 0 and 1) on both maps. */
+    private RuntimeProcess[] pairWithTiles(String map) throws Exception {
+        RuntimeProcess a = quickToDetect(runtime(map, "a")).start();
+        RuntimeProcess b = quickToDetect(runtime(map, "b")).start();
+        a.deploy("a.manifest.json", TestManifests.row(0, 100, 0, "a.png"));
+        b.deploy("b.manifest.json", TestManifests.row(0, 100, 1, "b.png"));
+        awaitSameMap("A's and B's tiles on both", 200, a, b);
+        return new RuntimeProcess[] { a, b };
     }
 
     // Detection in 4 s, not 5: short for the suite, long enough that a runtime starved of CPU by a
@@ -291,9 +316,10 @@ class ClusterIT {
     }
 
     /** @return per runtime, the compositors whose cells it wrote to the map's topic, read from its beginning */
-    static Map<String, Set<String>> writers(String map) throws Exception {
+    static Map<String, Set<String>> writers(String map) {
         Properties settings = new Properties();
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        settings.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"); // a missing topic fails, not waits a minute
         Map<String, Set<String>> writers = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition("im." + map, 0);

@@ -166,26 +166,16 @@ final class KafkaCluster {
                 }
             } catch (InterruptedException e) {
                 break;
-            } catch (ProducerFencedException | InvalidProducerEpochException e) {
-                // Another incarnation of this runtime id took over.
-                fail("another runtime with id " + settings.runtime() + " writes to " + settings.topic() + ": this one stopped sending ("
-                        + e.getMessage() + ")");
-                break;
             } catch (KafkaException | IllegalStateException e) {
-                // The transaction's fate is unknown: a new producer aborts it, and what waited is
-                // written again with what came meanwhile; a cell written twice holds the same state.
-                unreachable(e);
+                if (fenced(e)) {
+                    // Another runtime started with this id: it writes now, and two would undo each other.
+                    fail("another runtime with id " + settings.runtime() + " writes to " + settings.topic() + ": this one stopped sending ("
+                            + e.getMessage() + ")");
+                    break;
+                }
                 close(producer);
                 producer = null;
-                if (stopping) {
-                    break; // no goodbye without a broker: the others declare this runtime gone after the detection time
-                }
-                try {
-                    long retry = System.currentTimeMillis() + RETRY_MILLIS;
-                    for (long left = RETRY_MILLIS; left > 0; left = retry - System.currentTimeMillis()) {
-                        absorb(left); // local changes keep folding in while the broker is away
-                    }
-                } catch (InterruptedException interrupted) {
+                if (!retry(e)) {
                     break;
                 }
             } catch (IllegalArgumentException e) {
@@ -194,6 +184,38 @@ final class KafkaCluster {
             }
         }
         close(producer);
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * After a failed write, with the producer closed: the transaction's fate is unknown, a new
+     * producer aborts it, and what waited is written again with what came meanwhile (a cell
+     * written twice holds the same state). Folds in local changes for a while first.
+     *
+     * @return whether to go on
+     */
+    private boolean retry(Exception e) {
+        unreachable(e);
+        if (stopping) {
+            return false; // no goodbye without a broker: the others declare this runtime gone after the detection time
+        }
+        try {
+            long until = System.currentTimeMillis() + RETRY_MILLIS;
+            for (long left = RETRY_MILLIS; left > 0; left = until - System.currentTimeMillis()) {
+                absorb(left); // local changes keep folding in while the broker is away
+            }
+            return true;
+        } catch (InterruptedException interrupted) {
+            return false;
+        }
     }
 
     /** Folds into the outbox what the bridge queued, waiting up to {@code waitMillis} for the first item. */
