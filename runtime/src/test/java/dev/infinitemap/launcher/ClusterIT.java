@@ -4,27 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterIT {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern CELL_NAME = Pattern.compile("\"(-?\\d+,-?\\d+)\"");
     private static final Pattern CELL = Pattern.compile("\"(-?\\d+,-?\\d+)\":\\{([^}]*)\\}");
 
     @TempDir
@@ -250,7 +256,68 @@ class ClusterIT {
         assertEquals(10, cells(first).size(), "its local map keeps working");
     }
 
+    @Test
+    void aTickingCompositorOnOneRuntimeReachesTheOthersViewersOnceEachInOrder() throws Exception {
+        RuntimeProcess a = runtime("clock", "a");
+        Path dist = Path.of(System.getProperty("infinitemap.dist", "target/infinitemap"));
+        try (Stream<Path> samples = Files.list(dist.resolve("deploy"))) {
+            Path clock = samples.filter(jar -> jar.getFileName().toString().startsWith("dev.infinitemap.compositor.clock-")).findFirst().orElseThrow();
+            Files.copy(clock, a.home.resolve("deploy").resolve(clock.getFileName()));
+        }
+        a.start();
+        RuntimeProcess b = runtime("clock", "b").start();
+        try (WsClient onA = new WsClient(a.port, "?mode=batch"); WsClient onB = new WsClient(b.port, "?mode=batch")) {
+            List<String> fromA = new ArrayList<>();
+            while (fromA.size() < 4) {
+                fromA.add(change(onA.next(message -> message.startsWith("{\"type\":\"manifest_update\""), TIMEOUT)));
+            }
+            // B's viewer gets each of A's seconds as one delta with the same cells, none twice, none out of order.
+            List<String> fromB = new ArrayList<>();
+            while (!fromB.contains(fromA.get(3))) {
+                fromB.add(change(onB.next(message -> message.startsWith("{\"type\":\"manifest_update\""), TIMEOUT)));
+            }
+            int first = fromB.indexOf(fromA.get(0));
+            assertTrue(first >= 0, "A's first second reached B: " + fromB);
+            assertEquals(fromA, fromB.subList(first, fromB.size()));
+        }
+    }
+
+    @Test
+    void aTopicMadeByHandThatDeletesOldRecordsIsRefusedByNameAndTheLocalMapKeepsWorking() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic("im.byhand", 1, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)))).all().get();
+        }
+        RuntimeProcess a = runtime("byhand", "a").start();
+        RuntimeProcess.awaitCondition("A's status naming the topic's setting", TIMEOUT, () -> {
+            String status = a.body("/infinitemap/api/status");
+            return status.contains("\"state\":\"failed\"") && status.contains("topic im.byhand has cleanup.policy=delete; the map needs compact");
+        });
+        assertTrue(a.log().contains("The cluster bridge stopped: topic im.byhand has cleanup.policy=delete"), a.log());
+        a.deploy("a.manifest.json", TestManifests.row(0, 10, 0, "a.png"));
+        awaitSameMap("A's own tiles on its map", 10, a);
+    }
+
     // ---- helpers
+
+    /**
+     * A batch message's change, its tiles by cell and its removed cells, in cell order and without
+     * the revision: each runtime numbers its own revisions and may list a delta's cells in another order.
+     */
+    private static String change(String message) {
+        int removed = message.indexOf(",\"removed\":");
+        SortedMap<String, String> tiles = new TreeMap<>();
+        Matcher cell = CELL.matcher(message.substring(0, removed < 0 ? message.length() : removed));
+        while (cell.find()) {
+            tiles.put(cell.group(1), cell.group(2));
+        }
+        SortedSet<String> gone = new TreeSet<>();
+        Matcher name = CELL_NAME.matcher(removed < 0 ? "" : message.substring(removed));
+        while (name.find()) {
+            gone.add(name.group(1));
+        }
+        return tiles + " removed " + gone;
+    }
 
     private RuntimeProcess runtime(String map, String id) throws IOException {
         RuntimeProcess runtime = clustered(dir.resolve(map + "-" + id), broker, map, id);
