@@ -40,7 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * B (detection time 5 s, the default);</li>
  * <li>footprint: resident memory and idle CPU of a runtime alone and of one on the cluster.</li>
  * </ul>
- * Run with {@code mvn -B -q install -DskipTests && mvn -B -q -pl runtime exec:java -Dbenchmark=ClusterBenchmark}.
+ * Run with {@code mvn -B -q install -DskipTests && mvn -B -q -pl runtime exec:java -Dbenchmark=ClusterBenchmark};
+ * {@code -Dexec.args=throughput} runs only the throughput and catch-up rows (for profiling them).
  */
 public final class ClusterBenchmark {
 
@@ -60,6 +61,10 @@ public final class ClusterBenchmark {
                 RuntimeProcess b = ClusterIT.clustered(work.resolve("b"), broker, "bench", "b").start()) {
             System.out.println("| measurement | n | median | p90 | p99 | max |");
             System.out.println("|---|---|---|---|---|---|");
+            if (List.of(args).contains("throughput")) {
+                throughputAndCatchUp(work, broker, a, b);
+                return;
+            }
             kafkaFloor(broker);
             latency(a, b, 10, 9_000);
             latency(a, b, 100, 9_001);

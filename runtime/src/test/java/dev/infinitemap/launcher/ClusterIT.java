@@ -204,8 +204,12 @@ class ClusterIT {
             awaitSameMap("A's edit on A's own map without a broker", 150, a);
             b.deploy("b.manifest.json", TestManifests.row(0, 20, 1, "b.png"));
             awaitSameMap("B's manifest on B's own map beside A's tiles, without a broker", 120, b);
-            RuntimeProcess.awaitCondition("A saying the broker is away", TIMEOUT,
-                    () -> a.body("/infinitemap/api/status").contains("\"state\":\"unreachable\""));
+            try {
+                RuntimeProcess.awaitCondition("A saying the broker is away", TIMEOUT,
+                        () -> a.body("/infinitemap/api/status").contains("\"state\":\"unreachable\""));
+            } catch (AssertionError e) { // seen once in five runs: what A said, for whoever meets it next
+                throw new AssertionError(e.getMessage() + "; A's status: " + a.body("/infinitemap/api/status") + "\nA's log:\n" + a.log(), e);
+            }
             a.deploy("a.manifest.json", TestManifests.row(0, 120, 0, "c.png"));
             awaitSameMap("A's second edit on A", 120, a);
         } finally {

@@ -34,8 +34,8 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.osgi.service.log.Logger;
@@ -79,6 +79,7 @@ final class KafkaCluster {
     private static final long STATUS_MILLIS = 250; // how often the follower refreshes what the status shows
 
     private final ClusterSettings settings;
+    private final byte[] self; // this runtime's id as keys hold it
     private final Logger log;
     private final Consumer<TileDelta> map;
     private volatile long epoch = System.currentTimeMillis() * 1000; // this incarnation; written by the sender only
@@ -86,6 +87,8 @@ final class KafkaCluster {
     // TileDelta, RuntimeRecord (a decision), Leftovers, REJOIN or GOODBYE.
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Outbox outbox = new Outbox(); // the sender's
+    private final RecordFormat.Writer values = new RecordFormat.Writer(); // the sender's
+    private final RecordFormat.Reader records = new RecordFormat.Reader(); // the follower's
     private final Map<String, Long> sequences = new HashMap<>(); // per local compositor, in this incarnation
     private long nextHeartbeat; // the sender's
     private final Thread sender;
@@ -103,6 +106,7 @@ final class KafkaCluster {
 
     KafkaCluster(ClusterSettings settings, Logger log, Consumer<TileDelta> map) {
         this.settings = settings;
+        this.self = settings.runtime().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.log = log;
         this.map = map;
         this.sender = new Thread(this::send, "infinitemap-cluster-sender");
@@ -283,8 +287,8 @@ final class KafkaCluster {
         } else {
             outbox.pending().forEach((compositor, changes) -> {
                 long sequence = sequences.merge(compositor, 1L, Long::sum);
-                int parts = changes.cells().size();
-                changes.cells().forEach((cell, tile) -> transaction.send(cellRecord(compositor, changes.layer(), sequence, parts, cell, tile)));
+                CellRecords records = new CellRecords(compositor, changes.layer(), sequence, changes.cells().size());
+                changes.cells().forEach((cell, tile) -> transaction.send(records.of(cell, tile)));
             });
         }
         for (Object item : outbox.control()) {
@@ -305,9 +309,10 @@ final class KafkaCluster {
             Map<Long, Tile> now = outbox.held(compositor);
             List<Long> gone = cells.stream().filter(cell -> !now.containsKey(cell)).toList();
             if (!gone.isEmpty()) {
-                long sequence = sequences.merge(compositor, 1L, Long::sum);
+                CellRecords records = new CellRecords(compositor, leftovers.layers().get(compositor), sequences.merge(compositor, 1L, Long::sum),
+                        gone.size());
                 for (long cell : gone) {
-                    transaction.send(cellRecord(compositor, leftovers.layers().get(compositor), sequence, gone.size(), cell, null));
+                    transaction.send(records.of(cell, null));
                 }
                 log.info("Removed from the shared map {} tiles of compositor {} that an earlier run of this runtime had and this one has not.",
                         gone.size(), compositor);
@@ -323,11 +328,11 @@ final class KafkaCluster {
         transaction.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
         int tiles = 0;
         for (Map.Entry<String, Map<Long, Tile>> compositor : outbox.held().entrySet()) {
-            long sequence = sequences.merge(compositor.getKey(), 1L, Long::sum);
-            int layer = outbox.layer(compositor.getKey());
             Map<Long, Tile> cells = compositor.getValue();
+            CellRecords records = new CellRecords(compositor.getKey(), outbox.layer(compositor.getKey()),
+                    sequences.merge(compositor.getKey(), 1L, Long::sum), cells.size());
             for (Tile tile : cells.values()) {
-                transaction.send(cellRecord(compositor.getKey(), layer, sequence, cells.size(), tile.cell(), tile));
+                transaction.send(records.of(tile.cell(), tile));
             }
             tiles += cells.size();
         }
@@ -335,10 +340,19 @@ final class KafkaCluster {
                 settings.runtime(), settings.map(), tiles);
     }
 
-    private ProducerRecord<byte[], byte[]> cellRecord(String compositor, int layer, long sequence, int parts, long cell, Tile tile) {
-        Headers headers = new RecordHeaders().add(RecordFormat.META, RecordFormat.meta(epoch, sequence, layer, parts));
-        return new ProducerRecord<>(settings.topic(), 0, null, RecordFormat.cellKey(settings.runtime(), compositor, cell),
-                RecordFormat.tileValue(tile), headers);
+    /** The records of one delta of a compositor: the key's start and the header are the same for each, made once. */
+    private final class CellRecords {
+        private final byte[] keyPrefix;
+        private final List<Header> meta;
+
+        CellRecords(String compositor, int layer, long sequence, int parts) {
+            keyPrefix = RecordFormat.cellKeyPrefix(settings.runtime(), compositor);
+            meta = List.of(new RecordHeader(RecordFormat.META, RecordFormat.meta(epoch, sequence, layer, parts)));
+        }
+
+        ProducerRecord<byte[], byte[]> of(long cell, Tile tile) {
+            return new ProducerRecord<>(settings.topic(), 0, null, RecordFormat.cellKey(keyPrefix, cell), values.tileValue(tile), meta);
+        }
     }
 
     private ProducerRecord<byte[], byte[]> runtimeRecord(RuntimeRecord record) {
@@ -488,8 +502,11 @@ final class KafkaCluster {
                 layers.runtime(runtime);
                 return;
             }
+            if (leftovers == null && RecordFormat.isOf(record.key(), self)) {
+                return; // this runtime's own, sent by its sender: nothing to do once caught up
+            }
             var meta = record.headers().lastHeader(RecordFormat.META);
-            LayerRecord cell = RecordFormat.layerRecord(record.key(), record.value(), meta == null ? null : meta.value());
+            LayerRecord cell = records.layerRecord(record.key(), record.value(), meta == null ? null : meta.value());
             presence.alive(cell.runtime(), record.timestamp()); // a runtime writing a big delta is not silent
             if (cell.runtime().equals(settings.runtime())) {
                 if (leftovers != null && cell.epoch() < epoch) {

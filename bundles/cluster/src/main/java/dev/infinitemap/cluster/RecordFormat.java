@@ -3,6 +3,7 @@ package dev.infinitemap.cluster;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import dev.infinitemap.api.CellKey;
 import dev.infinitemap.api.Tile;
@@ -40,10 +41,27 @@ final class RecordFormat {
     }
 
     static byte[] cellKey(String runtime, String compositor, long cell) {
+        return cellKey(cellKeyPrefix(runtime, compositor), cell);
+    }
+
+    /** @return the start of every cell key of one compositor, made once for a whole delta */
+    static byte[] cellKeyPrefix(String runtime, String compositor) {
         byte[] r = utf8(runtime);
         byte[] c = utf8(compositor);
-        return ByteBuffer.allocate(2 + 2 + r.length + 2 + c.length + Long.BYTES).put(VERSION).put(CELL)
-                .putShort((short) r.length).put(r).putShort((short) c.length).put(c).putLong(cell).array();
+        return ByteBuffer.allocate(2 + 2 + r.length + 2 + c.length).put(VERSION).put(CELL)
+                .putShort((short) r.length).put(r).putShort((short) c.length).put(c).array();
+    }
+
+    static byte[] cellKey(byte[] prefix, long cell) {
+        byte[] key = Arrays.copyOf(prefix, prefix.length + Long.BYTES);
+        ByteBuffer.wrap(key, prefix.length, Long.BYTES).putLong(cell);
+        return key;
+    }
+
+    /** @return whether a cell or runtime key (of {@link #kind(byte[]) a known kind}) is of the runtime whose id has these UTF-8 bytes */
+    static boolean isOf(byte[] key, byte[] runtime) {
+        int length = key.length < 4 ? -1 : ((key[2] & 0xFF) << 8) | (key[3] & 0xFF);
+        return length == runtime.length && key.length >= 4 + length && Arrays.equals(key, 4, 4 + length, runtime, 0, length);
     }
 
     static byte[] runtimeKey(String runtime) {
@@ -51,13 +69,23 @@ final class RecordFormat {
         return ByteBuffer.allocate(2 + 2 + r.length).put(VERSION).put(RUNTIME).putShort((short) r.length).put(r).array();
     }
 
-    /** @return the tile's value, or null for a removed cell */
-    static byte[] tileValue(Tile tile) {
-        if (tile == null) {
-            return null;
+    /** Writes cell values, one writer per thread: a delta's tiles mostly share a brick, encoded once. */
+    static final class Writer {
+        private String brick;
+        private byte[] brickBytes;
+
+        /** @return the tile's value, or null for a removed cell */
+        byte[] tileValue(Tile tile) {
+            if (tile == null) {
+                return null;
+            }
+            if (!tile.brick().equals(brick)) {
+                brickBytes = utf8(tile.brick());
+                brick = tile.brick();
+            }
+            return ByteBuffer.allocate(2 + brickBytes.length + Double.BYTES).putShort((short) brickBytes.length).put(brickBytes)
+                    .putDouble(tile.timestamp()).array();
         }
-        byte[] brick = utf8(tile.brick());
-        return ByteBuffer.allocate(2 + brick.length + Double.BYTES).putShort((short) brick.length).put(brick).putDouble(tile.timestamp()).array();
     }
 
     static byte[] runtimeValue(RuntimeRecord record) {
@@ -84,25 +112,59 @@ final class RecordFormat {
         return key[1];
     }
 
-    /** @param meta the record's {@link #META} header, null when it has none */
-    static LayerRecord layerRecord(byte[] key, byte[] value, byte[] meta) throws UnknownRecord {
-        if (meta == null || meta.length != META_BYTES) {
-            throw new UnknownRecord("a cell record without its " + META + " header");
-        }
-        try {
-            ByteBuffer in = ByteBuffer.wrap(key, 2, key.length - 2);
-            String runtime = string(in);
-            String compositor = string(in);
-            long cell = in.getLong();
-            Tile tile = null;
-            if (value != null) {
-                ByteBuffer tileIn = ByteBuffer.wrap(value);
-                tile = new Tile(CellKey.x(cell), CellKey.y(cell), string(tileIn), tileIn.getDouble());
+    /**
+     * Reads cell records, one reader per thread. A map's records repeat a few names (runtimes,
+     * compositors, bricks) a million times: each is decoded once and shared, which saves the
+     * reader's time and the map's memory.
+     */
+    static final class Reader {
+        private static final int NAMES = 256; // a direct-mapped cache: a miss only decodes again
+        private final byte[][] bytes = new byte[NAMES][];
+        private final String[] names = new String[NAMES];
+
+        /** @param meta the record's {@link #META} header, null when it has none */
+        LayerRecord layerRecord(byte[] key, byte[] value, byte[] meta) throws UnknownRecord {
+            if (meta == null || meta.length != META_BYTES) {
+                throw new UnknownRecord("a cell record without its " + META + " header");
             }
-            ByteBuffer m = ByteBuffer.wrap(meta);
-            return new LayerRecord(runtime, m.getLong(0), compositor, m.getInt(16), m.getLong(8), m.getInt(20), cell, tile); // as meta() writes them
-        } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
-            throw new UnknownRecord("a cell record that cannot be read (" + e + ")");
+            try {
+                ByteBuffer in = ByteBuffer.wrap(key, 2, key.length - 2);
+                String runtime = name(in);
+                String compositor = name(in);
+                long cell = in.getLong();
+                Tile tile = null;
+                if (value != null) {
+                    ByteBuffer tileIn = ByteBuffer.wrap(value);
+                    tile = new Tile(CellKey.x(cell), CellKey.y(cell), name(tileIn), tileIn.getDouble());
+                }
+                ByteBuffer m = ByteBuffer.wrap(meta);
+                return new LayerRecord(runtime, m.getLong(0), compositor, m.getInt(16), m.getLong(8), m.getInt(20), cell, tile); // as meta() writes them
+            } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+                throw new UnknownRecord("a cell record that cannot be read (" + e + ")");
+            }
+        }
+
+        private String name(ByteBuffer in) {
+            int length = Short.toUnsignedInt(in.getShort());
+            if (length > in.remaining()) {
+                throw new BufferUnderflowException();
+            }
+            byte[] array = in.array();
+            int from = in.arrayOffset() + in.position();
+            in.position(in.position() + length);
+            int hash = length;
+            for (int i = from; i < from + length; i++) {
+                hash = 31 * hash + array[i];
+            }
+            int slot = (hash ^ (hash >>> 16)) & (NAMES - 1);
+            byte[] known = bytes[slot];
+            if (known != null && Arrays.equals(known, 0, known.length, array, from, from + length)) {
+                return names[slot];
+            }
+            String name = new String(array, from, length, StandardCharsets.UTF_8);
+            bytes[slot] = Arrays.copyOfRange(array, from, from + length);
+            names[slot] = name;
+            return name;
         }
     }
 
