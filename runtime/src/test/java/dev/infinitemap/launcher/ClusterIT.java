@@ -207,8 +207,9 @@ class ClusterIT {
             try {
                 RuntimeProcess.awaitCondition("A saying the broker is away", TIMEOUT,
                         () -> a.body("/infinitemap/api/status").contains("\"state\":\"unreachable\""));
-            } catch (AssertionError e) { // seen once in five runs: what A said, for whoever meets it next
-                throw new AssertionError(e.getMessage() + "; A's status: " + a.body("/infinitemap/api/status") + "\nA's log:\n" + a.log(), e);
+            } catch (AssertionError e) { // seen once in five runs: what A said and where its threads were, for whoever meets it next
+                throw new AssertionError(e.getMessage() + "; A's status: " + a.body("/infinitemap/api/status") + "\nA's threads:\n" + a.threadDump()
+                        + "\nA's log:\n" + a.log(), e);
             }
             a.deploy("a.manifest.json", TestManifests.row(0, 120, 0, "c.png"));
             awaitSameMap("A's second edit on A", 120, a);

@@ -27,11 +27,21 @@ final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String classpath;
+    private final String jit;
     private Process process;
     private int starts;
 
     KafkaBroker(Path dir) throws IOException, InterruptedException {
+        this(dir, true);
+    }
+
+    /**
+     * @param quickStart whether the broker's JVM compiles with C1 only: it starts in about half
+     *        the time and serves each request slower, which tests want and benchmarks do not
+     */
+    KafkaBroker(Path dir, boolean quickStart) throws IOException, InterruptedException {
         this.dir = dir;
+        this.jit = quickStart ? "-XX:TieredStopAtLevel=1" : "-XX:+TieredCompilation";
         this.port = RuntimeProcess.freePort();
         this.controllerPort = RuntimeProcess.freePort();
         Path classpathFile = Path.of(System.getProperty("infinitemap.broker.classpath", "../tools/kafka-broker/target/broker.classpath"));
@@ -68,7 +78,7 @@ final class KafkaBroker implements AutoCloseable {
     /** Starts the broker and waits until its client port takes connections. */
     KafkaBroker start() throws IOException, InterruptedException {
         starts++;
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", jit,
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath, "kafka.Kafka", dir.resolve("server.properties").toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.txt").toFile())).start();

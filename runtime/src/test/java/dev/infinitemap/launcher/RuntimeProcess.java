@@ -134,9 +134,21 @@ final class RuntimeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The runtime's threads and where each is, from the JDK's jcmd: for a test's failure message. */
+    String threadDump() throws IOException, InterruptedException {
+        Process dump = new ProcessBuilder(jcmd(), Long.toString(pid()), "Thread.print").redirectErrorStream(true).start();
+        String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor();
+        return out;
+    }
+
+    private static String jcmd() {
+        return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    }
+
     /** The runtime's heap in use after a full collection, from the JDK's jcmd. */
     long heapAfterGc() throws IOException, InterruptedException {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String jcmd = jcmd();
         new ProcessBuilder(jcmd, Long.toString(pid()), "GC.run").redirectErrorStream(true).start().waitFor();
         Process info = new ProcessBuilder(jcmd, Long.toString(pid()), "GC.heap_info").redirectErrorStream(true).start();
         String out = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

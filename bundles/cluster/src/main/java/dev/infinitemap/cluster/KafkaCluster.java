@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -30,8 +31,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -50,13 +49,12 @@ import dev.infinitemap.api.cluster.Cluster.State;
  * every runtime's layer cells and presence, in one partition, so that every runtime reads the
  * same records in the same order.
  * <ul>
- * <li>The sender thread commits what waits in its {@link Outbox} in one transaction, each
- * compositor's changes as one delta (a commit takes milliseconds, so one per local delta would
- * cap the rate at a few hundred a second), and a heartbeat every interval. Its
- * {@code transactional.id} is the runtime's, so a new incarnation fences an old one that is
- * still writing. Declared gone while alive, it rejoins as a new incarnation with all its tiles.</li>
- * <li>The follower thread reads the topic from its beginning, committed records only, and
- * feeds {@link RemoteLayers}: remote deltas go to the map, this runtime's own records from
+ * <li>The sender thread writes what waits in its {@link Outbox}, each compositor's changes as one
+ * delta (all that waited in one go, and the next go when the broker acknowledged it: one write
+ * per local delta would cap the rate), and a heartbeat every interval. Declared gone while
+ * alive, it rejoins as a new incarnation with all its tiles; another runtime started with its
+ * id makes it stop (see {@link #superseded}).</li>
+ * <li>The follower thread reads the topic from its beginning and feeds {@link RemoteLayers}: remote deltas go to the map, this runtime's own records from
  * an earlier incarnation are kept to remove what no local compositor has any more.</li>
  * </ul>
  * A broker that cannot be reached stops neither: local changes wait in the {@link Outbox}, folded
@@ -75,7 +73,7 @@ final class KafkaCluster {
 
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long RETRY_MILLIS = 1000;
-    private static final int CHUNK = 20_000; // records per transaction at most, see Transaction
+    private static final int CHUNK = 20_000; // records between two heartbeats at most, see Batch
     private static final long STATUS_MILLIS = 250; // how often the follower refreshes what the status shows
 
     private final ClusterSettings settings;
@@ -95,6 +93,9 @@ final class KafkaCluster {
     private final Thread follower;
     private final CountDownLatch topicReady = new CountDownLatch(1);
     private volatile boolean stopping;
+    // Set by the follower when another runtime with this one's id wrote a newer incarnation: the
+    // others read only the newest, so this one stops sending (two would undo each other).
+    private volatile String superseded;
     private volatile State state = State.CONNECTING;
     private volatile String problem;
     private long rejoinAsked; // the incarnation a rejoin was asked for, by the follower, so that it is asked once
@@ -148,21 +149,23 @@ final class KafkaCluster {
     private void send() {
         Thread.currentThread().setContextClassLoader(getClass().getClassLoader()); // Kafka loads its default classes by name
         KafkaProducer<byte[], byte[]> producer = null;
-        while (true) {
+        while (superseded == null) {
             try {
                 if (producer == null) {
                     ensureTopic();
                     producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-                    producer.initTransactions();
                     nextHeartbeat = 0;
                 }
                 absorb(outbox.isEmpty() && !stopping ? Math.max(0, nextHeartbeat - System.currentTimeMillis()) : 0);
+                if (superseded != null) {
+                    break;
+                }
                 if (outbox.isEmpty() && System.currentTimeMillis() < nextHeartbeat) {
                     continue;
                 }
-                Transaction transaction = new Transaction(producer);
-                boolean goodbye = write(transaction);
-                transaction.commit();
+                Batch batch = new Batch(producer);
+                boolean goodbye = write(batch);
+                batch.acknowledged();
                 outbox.sent();
                 recovered();
                 if (goodbye) {
@@ -171,12 +174,6 @@ final class KafkaCluster {
             } catch (InterruptedException e) {
                 break;
             } catch (KafkaException | IllegalStateException e) {
-                if (fenced(e)) {
-                    // Another runtime started with this id: it writes now, and two would undo each other.
-                    fail("another runtime with id " + settings.runtime() + " writes to " + settings.topic() + ": this one stopped sending ("
-                            + e.getMessage() + ")");
-                    break;
-                }
                 close(producer);
                 producer = null;
                 if (!retry(e)) {
@@ -185,24 +182,19 @@ final class KafkaCluster {
             } catch (IllegalArgumentException e) {
                 fail(e.getMessage());
                 break;
+            } catch (RuntimeException e) { // a bug here must not leave the status saying all is well
+                fail("the sender met " + e);
+                break;
             }
         }
         close(producer);
     }
 
-    private static boolean fenced(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
-     * After a failed write, with the producer closed: the transaction's fate is unknown, a new
-     * producer aborts it, and what waited is written again with what came meanwhile (a cell
-     * written twice holds the same state). Folds in local changes for a while first.
+     * After a failed write, with the producer closed: what waited is written again with what came
+     * meanwhile, under the next sequence (a cell written twice holds the same state, and a delta
+     * of which only some records got through is completed by the next). Folds in local changes for
+     * a while first.
      *
      * @return whether to go on
      */
@@ -241,70 +233,88 @@ final class KafkaCluster {
     }
 
     /**
-     * A transaction that commits and begins afresh every {@value #CHUNK} records, with a
-     * heartbeat whenever one is due. Readers see nothing of a transaction until it commits, so one
-     * of a million cells would hold back every other runtime's changes (and this one's
-     * heartbeats) for as long as it takes to write; a delta across several still reaches the
-     * others whole, as they gather its parts.
+     * One go of writes, acknowledged as a whole, with a heartbeat whenever one is due (at most
+     * every {@value #CHUNK} records, so that a million cells do not silence this runtime).
+     * <p>
+     * Plain idempotent writes, not transactions: readers gather a delta's records by its parts
+     * count, so a delta reaches their maps whole all the same. A transaction would add a round
+     * trip to every write (Kafka's own floor here is about 8 ms with one, 5 without; see
+     * BENCHMARKS.md), and one left open by a runtime killed mid-write holds back every reader
+     * of committed records for the transaction timeout, a minute by default, the other
+     * runtimes' changes too.
      */
-    private final class Transaction {
+    private final class Batch {
         private final KafkaProducer<byte[], byte[]> producer;
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
         private int records;
 
-        Transaction(KafkaProducer<byte[], byte[]> producer) {
+        Batch(KafkaProducer<byte[], byte[]> producer) {
             this.producer = producer;
-            producer.beginTransaction();
             heartbeatIfDue();
         }
 
         void send(ProducerRecord<byte[], byte[]> record) {
-            producer.send(record);
+            // One failure ends the go: without a broker, each further send would wait the whole
+            // max.block.ms for metadata before failing too (150 records: 25 minutes).
+            throwFailure();
+            producer.send(record, (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
             if (++records >= CHUNK) {
-                producer.commitTransaction();
-                producer.beginTransaction();
                 records = 0;
                 heartbeatIfDue();
             }
         }
 
-        void commit() {
-            producer.commitTransaction();
+        /** Waits until the broker has every record of this go, or throws what went wrong with the first that failed. */
+        void acknowledged() {
+            producer.flush();
+            throwFailure();
+        }
+
+        private void throwFailure() {
+            Exception e = failure.get();
+            if (e != null) {
+                throw e instanceof KafkaException k ? k : new KafkaException(e.getMessage(), e);
+            }
         }
 
         private void heartbeatIfDue() {
             if (System.currentTimeMillis() >= nextHeartbeat) {
-                producer.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
+                send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
                 nextHeartbeat = System.currentTimeMillis() + settings.heartbeatMillis();
             }
         }
     }
 
     /** Writes what waits: each compositor's changes as one delta, then the other records. @return whether it said goodbye */
-    private boolean write(Transaction transaction) {
+    private boolean write(Batch batch) {
         boolean goodbye = false;
         if (outbox.control().contains(REJOIN)) {
-            rejoin(transaction); // all that local compositors hold, waiting changes included
+            rejoin(batch); // all that local compositors hold, waiting changes included
         } else {
             outbox.pending().forEach((compositor, changes) -> {
                 long sequence = sequences.merge(compositor, 1L, Long::sum);
                 CellRecords records = new CellRecords(compositor, changes.layer(), sequence, changes.cells().size());
-                changes.cells().forEach((cell, tile) -> transaction.send(records.of(cell, tile)));
+                changes.cells().forEach((cell, tile) -> batch.send(records.of(cell, tile)));
             });
         }
         for (Object item : outbox.control()) {
             if (item instanceof Leftovers leftovers) {
-                removeLeftovers(transaction, leftovers);
+                removeLeftovers(batch, leftovers);
             } else if (item == GOODBYE) {
-                transaction.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath())));
+                batch.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.GONE, settings.onDeath())));
                 goodbye = true;
             } else if (item instanceof RuntimeRecord decision) {
-                transaction.send(runtimeRecord(decision)); // another runtime declared gone
+                batch.send(runtimeRecord(decision)); // another runtime declared gone
             }
         }
         return goodbye;
     }
 
-    private void removeLeftovers(Transaction transaction, Leftovers leftovers) {
+    private void removeLeftovers(Batch batch, Leftovers leftovers) {
         leftovers.cells().forEach((compositor, cells) -> {
             Map<Long, Tile> now = outbox.held(compositor);
             List<Long> gone = cells.stream().filter(cell -> !now.containsKey(cell)).toList();
@@ -312,7 +322,7 @@ final class KafkaCluster {
                 CellRecords records = new CellRecords(compositor, leftovers.layers().get(compositor), sequences.merge(compositor, 1L, Long::sum),
                         gone.size());
                 for (long cell : gone) {
-                    transaction.send(records.of(cell, null));
+                    batch.send(records.of(cell, null));
                 }
                 log.info("Removed from the shared map {} tiles of compositor {} that an earlier run of this runtime had and this one has not.",
                         gone.size(), compositor);
@@ -322,17 +332,17 @@ final class KafkaCluster {
 
     // Declared gone while it was still there (paused, or cut off from the broker longer than the
     // detection time): the others dropped this incarnation, so a new one writes everything again.
-    private void rejoin(Transaction transaction) {
+    private void rejoin(Batch batch) {
         epoch = Math.max(epoch + 1, System.currentTimeMillis() * 1000);
         sequences.clear();
-        transaction.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
+        batch.send(runtimeRecord(new RuntimeRecord(settings.runtime(), epoch, RuntimeRecord.State.ONLINE, settings.onDeath())));
         int tiles = 0;
         for (Map.Entry<String, Map<Long, Tile>> compositor : outbox.held().entrySet()) {
             Map<Long, Tile> cells = compositor.getValue();
             CellRecords records = new CellRecords(compositor.getKey(), outbox.layer(compositor.getKey()),
                     sequences.merge(compositor.getKey(), 1L, Long::sum), cells.size());
             for (Tile tile : cells.values()) {
-                transaction.send(records.of(tile.cell(), tile));
+                batch.send(records.of(tile.cell(), tile));
             }
             tiles += cells.size();
         }
@@ -362,7 +372,8 @@ final class KafkaCluster {
     // The topic is made on first use; one made by hand must keep the latest record per key and
     // stamp records with the broker's clock, or catch-up and presence would be wrong.
     private void ensureTopic() throws InterruptedException {
-        try (Admin admin = Admin.create(clientProperties("admin"))) {
+        Admin admin = Admin.create(clientProperties("admin"));
+        try {
             Map<String, String> configs = Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                     TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
@@ -370,7 +381,7 @@ final class KafkaCluster {
                     TopicConfig.SEGMENT_MS_CONFIG, "600000");
             try {
                 admin.createTopics(List.of(new NewTopic(settings.topic(), java.util.Optional.of(1), java.util.Optional.empty()).configs(configs)))
-                        .all().get(30, TimeUnit.SECONDS);
+                        .all().get(10, TimeUnit.SECONDS);
                 log.info("Created topic {} for map \"{}\" on {}.", settings.topic(), settings.map(), settings.bootstrap());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -378,10 +389,10 @@ final class KafkaCluster {
                 }
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, settings.topic());
-            Config config = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            Config config = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
             checkTopic(config, TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             checkTopic(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
-            int partitions = admin.describeTopics(List.of(settings.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
+            int partitions = admin.describeTopics(List.of(settings.topic())).allTopicNames().get(10, TimeUnit.SECONDS)
                     .get(settings.topic()).partitions().size();
             if (partitions != 1) {
                 throw new IllegalArgumentException("topic " + settings.topic() + " has " + partitions
@@ -389,6 +400,8 @@ final class KafkaCluster {
             }
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new KafkaException("cannot reach " + settings.bootstrap() + " to check topic " + settings.topic() + ": " + e.getMessage(), e);
+        } finally {
+            admin.close(Duration.ofSeconds(2)); // not close(): that waits for a call to an absent broker to time out on its own
         }
         topicReady.countDown();
     }
@@ -493,10 +506,15 @@ final class KafkaCluster {
         try {
             if (RecordFormat.kind(record.key()) == RecordFormat.RUNTIME) {
                 RuntimeRecord runtime = RecordFormat.runtimeRecord(record.key(), record.value());
-                if (runtime.runtime().equals(settings.runtime()) && runtime.state() == RuntimeRecord.State.GONE && runtime.epoch() == epoch
-                        && leftovers == null && !stopping && rejoinAsked != epoch) {
-                    rejoinAsked = epoch;
-                    queue.add(REJOIN);
+                if (runtime.runtime().equals(settings.runtime()) && leftovers == null && !stopping) {
+                    if (runtime.state() == RuntimeRecord.State.GONE && runtime.epoch() == epoch && rejoinAsked != epoch) {
+                        rejoinAsked = epoch;
+                        queue.add(REJOIN);
+                    } else if (runtime.state() == RuntimeRecord.State.ONLINE && runtime.epoch() > epoch && superseded == null) {
+                        superseded = "another runtime with id " + settings.runtime() + " writes to " + settings.topic()
+                                + ": this one stopped sending (that one started later, and the others read only the latest start)";
+                        fail(superseded);
+                    }
                 }
                 presence.heard(runtime, record.timestamp());
                 layers.runtime(runtime);
@@ -539,17 +557,22 @@ final class KafkaCluster {
 
     private Properties producerProperties() {
         Properties properties = clientProperties("sender");
-        properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.topic() + "." + settings.runtime());
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"); // in order, once each, across the producer's retries
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         properties.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        // A broker away is noticed within 10 s: no call blocks, and no record waits for its
+        // acknowledgement, longer (the buffer holds about a second of writes, so a big delta's
+        // last records do not time out behind its first).
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+        properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(8 * 1024 * 1024));
         return properties;
     }
 
     private Properties consumerProperties() {
         Properties properties = clientProperties("follower");
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
         properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 * 1024 * 1024));

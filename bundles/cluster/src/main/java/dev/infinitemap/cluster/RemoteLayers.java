@@ -28,7 +28,7 @@ import dev.infinitemap.api.TileDelta;
  * {@link #caughtUp()} posts one delta per layer: the map then holds exactly what the log held.
  * A delta the end cut in two (a big one spans transactions) is posted once all its parts came.</li>
  * <li>A runtime declared gone takes its tiles along (remove) or leaves them (keep), at the point
- * of the log where the decision is.</li>
+ * of the log where the decision is; what that incarnation writes after it is dropped.</li>
  * </ul>
  * Deltas to the map are numbered by this class, per layer, from a start taken from the clock:
  * the map's own rule against applying a delta twice then holds for them, and a remote clock
@@ -116,7 +116,9 @@ final class RemoteLayers {
         }
         RuntimeRecord went = gone.get(record.runtime());
         long newest = epochs.getOrDefault(record.runtime(), Long.MIN_VALUE);
-        if (record.epoch() < newest || went != null && record.epoch() <= went.epoch() && went.onDeath() == RuntimeRecord.OnDeath.REMOVE) {
+        // A gone incarnation's records after the decision (it was paused, and wrote before it
+        // read that it was gone) are dropped by every reader at the same point of the log, kept or not.
+        if (record.epoch() < newest || went != null && record.epoch() <= went.epoch()) {
             dropped++;
             return;
         }

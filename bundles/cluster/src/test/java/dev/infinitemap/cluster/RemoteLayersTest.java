@@ -162,6 +162,9 @@ class RemoteLayersTest {
         remote.runtime(new RuntimeRecord("c", 7, RuntimeRecord.State.GONE, RuntimeRecord.OnDeath.KEEP));
         assertEquals(c.truth.get("terrain"), map.layer("terrain@c"), "kept");
         assertEquals(List.of(new RemoteLayers.RemoteLayer("terrain@c", "c", "terrain", 0, 7, 1, true)), remote.layers());
+        c.delta("terrain", 0, cells(tile(5, 5, "zombie.png"), tile(6, 6, "zombie.png"))); // c was paused, not dead, and wrote before it read the decision
+        log.records.subList(log.records.size() - 2, log.records.size()).forEach(r -> remote.record((LayerRecord) r));
+        assertEquals(Map.of(CellKey.pack(5, 5), tile(5, 5, "sand.png")), map.layer("terrain@c"), "kept as it was at the decision");
 
         MemoryLog.Origin back = log.origin("b", 5);
         back.delta("terrain", 0, cells(tile(3, 3, "back.png")));
