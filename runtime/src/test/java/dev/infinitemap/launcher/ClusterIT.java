@@ -191,6 +191,34 @@ class ClusterIT {
     }
 
     @Test
+    void aRuntimeKilledMidWriteHoldsBackNobodyAndItsHalfWrittenDeltaGoesWithIt() throws Exception {
+        int big = 300_000;
+        RuntimeProcess a = quickToDetect(runtime("midwrite", "a")).start();
+        RuntimeProcess b = quickToDetect(runtime("midwrite", "b")).start();
+        RuntimeProcess c = quickToDetect(runtime("midwrite", "c")).start();
+        c.deploy("c.manifest.json", TestManifests.row(0, 10, 1, "c.png"));
+        awaitSameMap("C's tiles on B", 10, b, c);
+
+        try (TopicEnd end = new TopicEnd("midwrite"); WsClient onB = new WsClient(b.port, "?mode=batch")) {
+            long before = end.offset();
+            a.deploy("a.manifest.json", TestManifests.row(0, big, 0, "a.png"));
+            RuntimeProcess.awaitCondition("A writing its big delta", TIMEOUT, () -> end.offset() > before + 1_000);
+            a.kill();
+            int written = cellRecords("midwrite").getOrDefault("a", 0);
+            assertTrue(written > 0 && written < big, "A was killed mid-write: " + written + " of its " + big + " records are in the topic");
+
+            // A transaction left open by A would hold back every reader of committed records, C's edit too.
+            c.deploy("c.manifest.json", TestManifests.row(0, 11, 1, "c.png"));
+            awaitSameMap("C's edit on B", 11, b, c);
+            RuntimeProcess.awaitCondition("B declaring A gone", TIMEOUT, () -> b.log().contains("Runtime a has not been heard of"));
+            c.deploy("c.manifest.json", TestManifests.row(0, 12, 1, "end.png"));
+            String shown = onB.next(message -> message.contains("a.png") || message.contains("end.png"), TIMEOUT);
+            assertTrue(shown.contains("end.png") && !shown.contains("a.png"), "B's viewer never got a tile of A's half-written delta");
+            awaitSameMap("only C's tiles on B and C", 12, b, c);
+        }
+    }
+
+    @Test
     void aBrokerKilledMidEditAndRestartedLosesNothingStallsNoLocalViewerAndDeclaresNobodyGone() throws Exception {
         RuntimeProcess a = quickToDetect(runtime("outage", "a")).start();
         RuntimeProcess b = quickToDetect(runtime("outage", "b")).start();
@@ -390,12 +418,47 @@ class ClusterIT {
         }
     }
 
+    /** The end offset of a map's topic, asked of the broker each time. */
+    private static final class TopicEnd implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final TopicPartition partition;
+
+        TopicEnd(String map) {
+            Properties settings = new Properties();
+            settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+            consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            partition = new TopicPartition("im." + map, 0);
+        }
+
+        long offset() {
+            return consumer.endOffsets(List.of(partition)).get(partition);
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    /** @return per runtime, how many cell records of it the map's topic holds, read from its beginning */
+    static Map<String, Integer> cellRecords(String map) {
+        Map<String, Integer> counts = new TreeMap<>();
+        readCells(map, (runtime, compositor) -> counts.merge(runtime, 1, Integer::sum));
+        return counts;
+    }
+
     /** @return per runtime, the compositors whose cells it wrote to the map's topic, read from its beginning */
     static Map<String, Set<String>> writers(String map) {
+        Map<String, Set<String>> writers = new TreeMap<>();
+        readCells(map, (runtime, compositor) -> writers.computeIfAbsent(runtime, r -> new TreeSet<>()).add(compositor));
+        return writers;
+    }
+
+    /** Reads a map's topic from its beginning to its end, giving each cell record's runtime and compositor. */
+    private static void readCells(String map, java.util.function.BiConsumer<String, String> cell) {
         Properties settings = new Properties();
         settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         settings.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"); // a missing topic fails, not waits a minute
-        Map<String, Set<String>> writers = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             TopicPartition partition = new TopicPartition("im." + map, 0);
             consumer.assign(List.of(partition));
@@ -407,12 +470,11 @@ class ClusterIT {
                     ByteBuffer key = ByteBuffer.wrap(record.key());
                     if (key.get() == 2 && key.get() == 'C') { // format 2, a cell: runtime, compositor, cell
                         String runtime = utf8(key);
-                        writers.computeIfAbsent(runtime, r -> new TreeSet<>()).add(utf8(key));
+                        cell.accept(runtime, utf8(key));
                     }
                 }
             }
         }
-        return writers;
     }
 
     private static String utf8(ByteBuffer in) {

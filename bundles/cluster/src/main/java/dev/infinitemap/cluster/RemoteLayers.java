@@ -176,11 +176,12 @@ final class RemoteLayers {
             if (!layer.runtime.equals(record.runtime()) || layer.epoch > record.epoch()) {
                 continue;
             }
-            flush(layer);
             if (record.onDeath() == RuntimeRecord.OnDeath.KEEP) {
+                flush(layer); // kept as the log holds it, as a runtime catching up later folds it
                 layer.kept = true;
                 continue;
             }
+            layer.pending = null; // a delta it died writing is never shown: its tiles go now anyway
             if (caughtUp && !layer.held.isEmpty()) {
                 map.accept(new TileDelta(layer.name, layer.layer, ++layer.localSequence, List.of(),
                         layer.held.stream().mapToLong(Long::longValue).toArray()));

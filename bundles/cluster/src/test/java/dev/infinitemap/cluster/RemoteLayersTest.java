@@ -173,6 +173,20 @@ class RemoteLayersTest {
     }
 
     @Test
+    void aDeltaHalfWrittenByARuntimeThenDeclaredGoneIsNeverShown() {
+        remote.caughtUp();
+        MemoryLog.Origin b = log.origin("b", 4);
+        b.delta("terrain", 0, cells(tile(0, 0, "grass.png")));
+        b.delta("terrain", 0, cells(tile(1, 0, "big.png"), tile(2, 0, "big.png"), tile(3, 0, "big.png")));
+        log.records.subList(0, 3).forEach(r -> remote.record((LayerRecord) r)); // b was killed after two of the big delta's records
+        assertEquals(1, posted.size());
+        remote.runtime(new RuntimeRecord("b", 4, RuntimeRecord.State.GONE, RuntimeRecord.OnDeath.REMOVE));
+        assertEquals(2, posted.size(), "one delta removing what was shown, none with the half-written delta");
+        assertEquals(Map.of(), map.layer("terrain@b"));
+        assertTrue(posted.get(1).upserts().isEmpty());
+    }
+
+    @Test
     void aLiveDeltaMissingPartsIsPostedAsItIsWhenTheLayersNextOneComes() {
         remote.caughtUp();
         MemoryLog.Origin b = log.origin("b", 1);
