@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -237,15 +238,20 @@ final class KafkaCluster {
      * every {@value #CHUNK} records, so that a million cells do not silence this runtime).
      * <p>
      * Plain idempotent writes, not transactions: readers gather a delta's records by its parts
-     * count, so a delta reaches their maps whole all the same. A transaction would add a round
-     * trip to every write (Kafka's own floor here is about 8 ms with one, 5 without; see
-     * BENCHMARKS.md), and one left open by a runtime killed mid-write holds back every reader
-     * of committed records for the transaction timeout, a minute by default, the other
-     * runtimes' changes too.
+     * count, so a delta reaches their maps whole all the same. With a transaction each go would
+     * wait for its commit and readers for its marker (at 100 edits/s the p99 from one runtime's
+     * viewer to another's was 49-57 ms with them, 20-25 ms without; see BENCHMARKS.md), and one
+     * left open by a runtime killed mid-write holds back every reader of committed records for
+     * the transaction timeout, a minute by default, the other runtimes' changes too.
      */
     private final class Batch {
         private final KafkaProducer<byte[], byte[]> producer;
         private final AtomicReference<Exception> failure = new AtomicReference<>();
+        private final Callback failed = (metadata, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        };
         private int records;
 
         Batch(KafkaProducer<byte[], byte[]> producer) {
@@ -257,11 +263,7 @@ final class KafkaCluster {
             // One failure ends the go: without a broker, each further send would wait the whole
             // max.block.ms for metadata before failing too (150 records: 25 minutes).
             throwFailure();
-            producer.send(record, (metadata, e) -> {
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                }
-            });
+            producer.send(record, failed);
             if (++records >= CHUNK) {
                 records = 0;
                 heartbeatIfDue();
